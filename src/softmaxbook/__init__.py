@@ -1,0 +1,44 @@
+"""softmaxbook: softmax, cross-entropy and their gradients, exactly and stably, in NumPy.
+
+The one package every chapter of the book imports. Modules, one idea each:
+``activations`` (sigmoid, softmax, log-sum-exp), ``jacobian``, ``losses``, ``gradcheck``
+(central differences), ``network`` (a two-layer MLP from scratch) and ``data``.
+"""
+
+from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
+from .data import make_spirals
+from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
+from .jacobian import softmax_jacobian, softmax_vjp
+from .losses import (
+    cross_entropy,
+    cross_entropy_and_grad,
+    cross_entropy_from_probs,
+    cross_entropy_grad,
+    one_hot,
+)
+from .network import (
+    dense_backward,
+    dense_forward,
+    init_mlp,
+    mlp_backward,
+    mlp_forward,
+    mlp_loss_and_grads,
+    predict,
+    relu,
+    relu_backward,
+    sgd_step,
+    train_mlp,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "sigmoid", "sigmoid_grad", "softmax", "log_softmax", "logsumexp", "naive_softmax",
+    "softmax_jacobian", "softmax_vjp",
+    "cross_entropy", "cross_entropy_grad", "cross_entropy_and_grad", "cross_entropy_from_probs",
+    "one_hot",
+    "numerical_gradient", "numerical_jacobian", "relative_error",
+    "dense_forward", "dense_backward", "relu", "relu_backward", "init_mlp", "mlp_forward",
+    "mlp_backward", "mlp_loss_and_grads", "sgd_step", "predict", "train_mlp",
+    "make_spirals",
+]

@@ -1,0 +1,34 @@
+"""Seeded synthetic data sets, made in code so every run sees the same points."""
+
+import numpy as np
+
+
+def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
+    r"""Interleaved 2-D spirals, one arm per class: a set no linear classifier separates.
+
+    Point i of class k sits at radius :math:`r_i = i/(n-1)` and angle
+    :math:`\theta_i = 4(k + r_i) + \varepsilon_i`, :math:`\varepsilon_i \sim \mathcal N(0, \text{noise}^2)`,
+    i.e. at :math:`r_i(\sin\theta_i, \cos\theta_i)`.
+
+    Returns
+    -------
+    X : ndarray, shape (n_per_class * n_classes, 2)
+        The points, inside the unit disc.
+    y : ndarray of int, shape (n_per_class * n_classes,)
+        The class of each point, in [0, n_classes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> X, y = sb.make_spirals(n_per_class=5, n_classes=3, seed=0)
+    >>> print(X.shape, np.bincount(y))
+    (15, 2) [5 5 5]
+    """
+    if n_per_class < 2 or n_classes < 1:
+        raise ValueError(f"`n_per_class` must be >= 2 and `n_classes` >= 1; got {n_per_class}, {n_classes}")
+    rng = np.random.default_rng(seed)
+    r = np.tile(np.linspace(0, 1, n_per_class), n_classes)
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    theta = 4 * (y + r) + noise * rng.standard_normal(r.size)
+    return np.column_stack([r * np.sin(theta), r * np.cos(theta)]), y

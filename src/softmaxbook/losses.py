@@ -1,0 +1,213 @@
+r"""Cross-entropy and its gradient, for integer labels or probability targets.
+
+For one example with logits z, target distribution y and :math:`\hat y = \operatorname{softmax}(z)`,
+
+.. math:: H(y, \hat y) = -\sum_k y_k \log \hat y_k, \qquad
+          \frac{\partial H}{\partial z} = \hat y - y .
+
+A batch of N rows averages: the loss is the mean of H and the gradient is
+:math:`(\hat Y - Y)/N`.
+"""
+
+import numpy as np
+
+from ._validate import as_distributions, as_labels, as_logits
+from .activations import _shifted_exp
+
+
+def one_hot(labels, num_classes):
+    r"""Encode integer labels as rows of the identity: :math:`Y_{nk} = [k = y_n]`.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Class indices in [0, num_classes).
+    num_classes : int
+        K, the number of classes.
+
+    Returns
+    -------
+    ndarray, shape (N, K)
+        Float64 one-hot rows.
+
+    Examples
+    --------
+    >>> import softmaxbook as sb
+    >>> print(sb.one_hot([2, 0], 3))
+    [[0. 0. 1.]
+     [1. 0. 0.]]
+    """
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"`num_classes` must be a positive integer; got {num_classes!r}")
+    y = as_labels(labels, np.size(labels), num_classes)
+    return np.eye(num_classes)[y]
+
+
+def _batch(logits, targets):
+    """Logits as (N, K) and targets as labels (N,) or distributions (N, K).
+
+    A single example, logits (K,) with a scalar label or a (K,) distribution, is a batch
+    of one. Returns (z, labels, dists, single) with exactly one of labels/dists set.
+    """
+    z = as_logits(logits, "logits", min_ndim=1)
+    single = z.ndim == 1
+    if single:
+        z, targets = z[None], np.asarray(targets)[None]
+    if z.ndim != 2:
+        raise ValueError(f"`logits` must have shape (N, K) or (K,); got shape {z.shape}")
+    n, k = z.shape
+    if np.ndim(targets) == 2:
+        return z, None, as_distributions(targets, (n, k), "targets").astype(z.dtype, copy=False), single
+    return z, as_labels(targets, n, k, "targets"), None, single
+
+
+def _row_losses(d, log_s, labels, dists):
+    """Per-row cross-entropy from the shifted logits d = z - max and log(sum(exp(d)))."""
+    if labels is not None:
+        return log_s[:, 0] - d[np.arange(d.shape[0]), labels]
+    # Only classes with y_k > 0 count: 0 * log(0) is 0 here (a masked class), not nan.
+    y_log_p = np.multiply(dists, d - log_s, out=np.zeros_like(d), where=dists > 0)
+    return -y_log_p.sum(axis=1)
+
+
+def cross_entropy(logits, targets):
+    r"""Mean cross-entropy :math:`-\frac1N \sum_n \sum_k Y_{nk} \log \operatorname{softmax}(Z_n)_k`.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K) or (K,)
+        Unnormalised scores Z.
+    targets : array_like
+        Integer labels, shape (N,) (a scalar for a single row of logits), or probability
+        rows Y of shape (N, K) (soft targets, e.g. label smoothing).
+
+    Returns
+    -------
+    float
+        The mean loss, in nats (natural log). 0 only for a certain, correct prediction.
+
+    Notes
+    -----
+    With one-hot targets the inner sum keeps one term:
+    :math:`-\log \hat y_{y_n} = \operatorname{logsumexp}(Z_n) - Z_{n, y_n}`, which is how it
+    is computed: no probability is formed, so nothing underflows to log(0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> print(sb.cross_entropy(np.array([[800.0, -800.0]]), [1]))   # no overflow
+    1600.0
+    >>> print(round(sb.cross_entropy(np.zeros((2, 4)), [0, 3]), 6), round(np.log(4), 6))
+    1.386294 1.386294
+    """
+    z, labels, dists, _ = _batch(logits, targets)
+    d, m, e, s, log_s = _shifted_exp(z, -1, "logits")
+    return float(np.mean(_row_losses(d, log_s, labels, dists)))
+
+
+def cross_entropy_grad(logits, targets):
+    r"""The gradient of `cross_entropy` with respect to the logits: :math:`(\hat Y - Y)/N`.
+
+    Parameters
+    ----------
+    logits, targets
+        As for `cross_entropy`.
+
+    Returns
+    -------
+    ndarray
+        The shape of `logits`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> print(sb.cross_entropy_grad(np.array([0.0, 0.0]), 1))   # (0.5 - 0, 0.5 - 1)
+    [ 0.5 -0.5]
+    """
+    return cross_entropy_and_grad(logits, targets)[1]
+
+
+def cross_entropy_and_grad(logits, targets):
+    r"""Loss and gradient from one pass: ``(cross_entropy(...), cross_entropy_grad(...))``.
+
+    Parameters
+    ----------
+    logits, targets
+        As for `cross_entropy`.
+
+    Returns
+    -------
+    loss : float
+        The mean cross-entropy.
+    grad : ndarray
+        :math:`(\hat Y - Y)/N`, the shape of `logits`.
+
+    Notes
+    -----
+    Both share :math:`Z - \max Z` and the exponentials; the probabilities are formed
+    in place, which is why a training loop calls this rather than the two separately.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> loss, grad = sb.cross_entropy_and_grad(np.array([[2.0, 1.0, 0.1]]), [0])
+    >>> print(round(loss, 4), grad.round(4), grad.sum().round(12))
+    0.417 [[-0.341   0.2424  0.0986]] 0.0
+    """
+    z, labels, dists, single = _batch(logits, targets)
+    d, m, e, s, log_s = _shifted_exp(z, -1, "logits")
+    n = z.shape[0]
+    loss = float(np.mean(_row_losses(d, log_s, labels, dists)))
+    grad = e
+    grad /= s
+    if labels is not None:
+        grad[np.arange(n), labels] -= 1
+    else:
+        grad -= dists
+    grad /= n
+    return loss, grad[0] if single else grad
+
+
+def cross_entropy_from_probs(y_true, y_pred):
+    r"""Mean cross-entropy :math:`-\frac1N\sum_n\sum_k y_{nk} \log \hat y_{nk}` from probabilities.
+
+    Use it when the model already gives probabilities; from logits, `cross_entropy` is
+    more accurate.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Integer labels, shape (N,), or probability rows, shape (N, K); for a single
+        prediction a scalar label or a (K,) row.
+    y_pred : array_like, shape (N, K) or (K,)
+        Predicted probabilities; each row must sum to 1.
+
+    Returns
+    -------
+    float
+        The mean loss in nats; inf if a true class was given probability exactly 0.
+
+    Examples
+    --------
+    >>> import softmaxbook as sb
+    >>> print(round(sb.cross_entropy_from_probs(1, [0.228, 0.619, 0.153]), 5))   # -ln 0.619
+    0.47965
+    """
+    p = np.asarray(y_pred)
+    single = p.ndim == 1
+    if single:
+        p, y_true = p[None], np.asarray(y_true)[None]
+    if p.ndim != 2:
+        raise ValueError(f"`y_pred` must have shape (N, K) or (K,); got shape {p.shape}")
+    p = as_distributions(p, p.shape, "y_pred")
+    n, k = p.shape
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the true surprise of an impossible class
+        if np.ndim(y_true) == 2:
+            y = as_distributions(y_true, (n, k), "y_true")
+            y_log_p = np.multiply(y, np.log(p), out=np.zeros_like(p), where=y > 0)
+            return float(-np.mean(y_log_p.sum(axis=1)))
+        labels = as_labels(y_true, n, k, "y_true")
+        return float(-np.mean(np.log(p[np.arange(n), labels])))
