@@ -1,0 +1,30 @@
+"""Seeded spirals: shape, balance, reproducibility."""
+
+import numpy as np
+from numpy.testing import assert_array_equal
+
+import softmaxbook as sb
+
+
+def test_shape_and_balance():
+    X, y = sb.make_spirals(n_per_class=30, n_classes=4, seed=0)
+    assert X.shape == (120, 2) and y.shape == (120,)
+    assert_array_equal(np.bincount(y), [30] * 4)
+    assert (np.hypot(X[:, 0], X[:, 1]) <= 1 + 1e-12).all()
+
+
+def test_seeded():
+    a, b, c = (sb.make_spirals(seed=s)[0] for s in (0, 0, 1))
+    assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_not_linearly_separable():
+    # The best linear softmax classifier (trained to convergence) stays far from perfect.
+    X, y = sb.make_spirals(n_per_class=100, n_classes=3, seed=0)
+    W, b = np.zeros((2, 3)), np.zeros(3)
+    for _ in range(500):
+        _, g = sb.cross_entropy_and_grad(X @ W + b, y)
+        W -= 1.0 * X.T @ g
+        b -= 1.0 * g.sum(axis=0)
+    assert np.mean(np.argmax(X @ W + b, axis=1) == y) < 0.7

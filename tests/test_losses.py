@@ -1,0 +1,125 @@
+"""Cross-entropy and its gradient: exact values, references, gradient checks."""
+
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from numpy.testing import assert_allclose, assert_array_equal
+
+import softmaxbook as sb
+from conftest import ref_log_softmax
+
+
+def test_large_logits_give_an_exact_finite_loss():
+    # -log softmax([800, -800])[1] = 1600 + log(1 + e^-1600) = 1600 exactly in float64;
+    # the naive route is -log(0) = inf.
+    assert sb.cross_entropy(np.array([[800.0, -800.0]]), np.array([1])) == 1600.0
+    loss, grad = sb.cross_entropy_and_grad(np.array([[800.0, -800.0]]), np.array([1]))
+    assert loss == 1600.0
+    assert_array_equal(grad, [[1.0, -1.0]])
+
+
+def test_matches_mpmath_on_hard_rows(references):
+    for z, _, ref_ls, _ in references:
+        for label in np.flatnonzero(np.isfinite(z)):
+            assert_allclose(sb.cross_entropy(z[None], [label]), -ref_ls[label], rtol=1e-13)
+
+
+def test_labels_and_one_hot_targets_agree():
+    rng = np.random.default_rng(0)
+    Z, y = rng.normal(size=(7, 4)), rng.integers(0, 4, 7)
+    Y = sb.one_hot(y, 4)
+    assert_allclose(sb.cross_entropy(Z, y), sb.cross_entropy(Z, Y), rtol=1e-15)
+    assert_allclose(sb.cross_entropy_grad(Z, y), sb.cross_entropy_grad(Z, Y), rtol=1e-15)
+    expected = -np.mean(scipy.special.log_softmax(Z, axis=1)[np.arange(7), y])
+    assert_allclose(sb.cross_entropy(Z, y), expected, rtol=1e-14)
+
+
+def test_soft_targets_match_scipy():
+    rng = np.random.default_rng(1)
+    Z = rng.normal(size=(5, 3))
+    Y = scipy.special.softmax(rng.normal(size=(5, 3)), axis=1)
+    expected = -np.mean(np.sum(Y * scipy.special.log_softmax(Z, axis=1), axis=1))
+    assert_allclose(sb.cross_entropy(Z, Y), expected, rtol=1e-14)
+    assert_allclose(sb.cross_entropy_grad(Z, Y), (scipy.special.softmax(Z, axis=1) - Y) / 5, rtol=1e-14)
+
+
+def test_gradient_is_central_difference():
+    rng = np.random.default_rng(2)
+    Z, y = rng.normal(0, 2, size=(4, 5)), np.array([0, 4, 2, 2])
+    numeric = sb.numerical_gradient(lambda z: sb.cross_entropy(z, y), Z)
+    assert_allclose(sb.cross_entropy_grad(Z, y), numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_gradient_is_y_hat_minus_y_over_n():
+    Z, y = np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]]), np.array([0, 2])
+    assert_allclose(sb.cross_entropy_grad(Z, y), (sb.softmax(Z) - sb.one_hot(y, 3)) / 2, rtol=1e-15)
+
+
+def test_single_example_forms():
+    z = np.array([2.0, 1.0, 0.1])
+    assert sb.cross_entropy(z, 0) == sb.cross_entropy(z[None], [0])
+    assert sb.cross_entropy_grad(z, 0).shape == (3,)
+    assert_allclose(sb.cross_entropy_grad(z, [1.0, 0, 0]), sb.cross_entropy_grad(z, 0), rtol=1e-15)
+
+
+def test_and_grad_equals_the_two_separate_calls():
+    rng = np.random.default_rng(3)
+    Z, y = rng.normal(size=(6, 4)), rng.integers(0, 4, 6)
+    loss, grad = sb.cross_entropy_and_grad(Z, y)
+    assert loss == sb.cross_entropy(Z, y)
+    assert_array_equal(grad, sb.cross_entropy_grad(Z, y))
+
+
+def test_masked_class():
+    z = np.array([[0.0, -np.inf, 0.0]])
+    assert_allclose(sb.cross_entropy(z, [0]), np.log(2), rtol=1e-15)
+    assert sb.cross_entropy(z, [1]) == np.inf  # the true class was masked out: infinite loss
+    assert_array_equal(sb.cross_entropy_grad(z, [0]), [[-0.5, 0.0, 0.5]])
+    assert_allclose(sb.cross_entropy(z, [[0.5, 0.0, 0.5]]), np.log(2), rtol=1e-15)
+
+
+def test_float32():
+    Z = np.array([[3e38, -3e38], [0.5, 0.25]], dtype=np.float32)
+    loss, grad = sb.cross_entropy_and_grad(Z, [0, 1])
+    assert grad.dtype == np.float32 and np.isfinite(loss) and np.isfinite(grad).all()
+
+
+@pytest.mark.parametrize("p, label, expected", [
+    # The article's H = 0.479 for prediction [0.228, 0.619, 0.153], true class B: -ln 0.619.
+    ([0.228, 0.619, 0.153], 1, 0.47965000629754),  # mpmath: -log(mpf("0.619"))
+    ([0.5, 0.5], 0, 0.69314718055995),
+])
+def test_from_probs(p, label, expected):
+    assert_allclose(sb.cross_entropy_from_probs(label, p), expected, rtol=1e-13)
+    assert_allclose(sb.cross_entropy_from_probs([label], [p]), -np.log(p[label]), rtol=1e-15)
+
+
+def test_from_probs_agrees_with_logits_route():
+    rng = np.random.default_rng(4)
+    Z, y = rng.normal(size=(5, 3)), rng.integers(0, 3, 5)
+    assert_allclose(sb.cross_entropy_from_probs(y, sb.softmax(Z)), sb.cross_entropy(Z, y), rtol=1e-14)
+    Y = sb.softmax(rng.normal(size=(5, 3)))
+    assert_allclose(sb.cross_entropy_from_probs(Y, sb.softmax(Z)), sb.cross_entropy(Z, Y), rtol=1e-14)
+
+
+def test_from_probs_zero_probability():
+    assert sb.cross_entropy_from_probs(0, [0.0, 1.0]) == np.inf  # an impossible true class
+    assert sb.cross_entropy_from_probs([[0.0, 1.0]], [[0.0, 1.0]]) == 0.0  # 0 log 0 is 0, not nan
+
+
+def test_one_hot():
+    assert_array_equal(sb.one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    assert sb.one_hot(np.array([1]), 2).dtype == np.float64
+
+
+@settings(max_examples=100, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(2, 6)), elements=st.floats(-20, 20)), st.data())
+def test_gradient_rows_sum_to_zero_and_loss_is_nonnegative(Z, data):
+    y = data.draw(arrays(np.int64, Z.shape[0], elements=st.integers(0, Z.shape[1] - 1)))
+    loss, grad = sb.cross_entropy_and_grad(Z, y)
+    assert loss >= 0
+    assert_allclose(grad.sum(axis=1), 0, atol=1e-16 * Z.shape[1])
+    assert_allclose(grad, sb.numerical_gradient(lambda z: sb.cross_entropy(z, y), Z), rtol=1e-5, atol=1e-8)
