@@ -78,33 +78,31 @@ def sigmoid_grad(x):
 
 
 def _shift_by_max(z, axis, name):
-    """Validate logits; return d = z - max(z) along `axis` (every d <= 0) and the max."""
+    """Validate logits; return d = z - max(z) along `axis` (every d <= 0), the max, its index."""
     z = as_logits(z, name, min_ndim=1)
-    m = np.max(z, axis=axis, keepdims=True)
+    i = np.argmax(z, axis=axis, keepdims=True)
+    m = np.take_along_axis(z, i, axis=axis)
     check_row_max(m, name)
     # In a row like [1e308, -1e308] the shifted value -2e308 is below the float range: -inf
     # is its correct rounding (exp gives 0), so the overflow warning is expected.
     with np.errstate(over="ignore"):
-        return z - m, m
+        return z - m, m, i
 
 
 def _shifted_exp(z, axis, name):
-    """Return d = z - max, the max m, e = exp(d), s = sum(e) and log(s).
+    """Return d = z - max, the max m, e = exp(d), and ``rest``, with sum(e) = 1 + rest.
 
-    ``log(s)`` is accurate to a few ulps *relative* even when s is within a hair of 1 (a
-    dominant class whose log-probability is -1e-50): there s = 1 + rest with ``rest`` too
-    small to survive the rounding of s, so log1p(rest) is taken from the entries below
-    the max. Rows with s >= 2 take log(s), which is accurate as it is.
+    The max contributes e^0 = 1 and ``rest`` is the sum of the others. Summing ``rest`` on
+    its own and taking log1p(rest) keeps log(sum(e)) accurate to a few ulps *relative* even
+    when rest is far below float64's resolution of 1 (a dominant class with
+    log-probability -1e-50), where log(1 + rest) would round to 0.
     """
-    d, m = _shift_by_max(z, axis, name)
+    d, m, i = _shift_by_max(z, axis, name)
     e = np.exp(d)
-    s = np.sum(e, axis=axis, keepdims=True)
-    log_s = np.log(s)
-    near_one = s < 2  # implies a single max, whose e is exactly 1
-    if near_one.any():
-        rest = np.sum(e, axis=axis, keepdims=True, where=d < 0)
-        log_s = np.where(near_one, np.log1p(rest), log_s)
-    return d, m, e, s, log_s
+    np.put_along_axis(e, i, 0.0, axis=axis)
+    rest = np.sum(e, axis=axis, keepdims=True)
+    np.put_along_axis(e, i, 1.0, axis=axis)
+    return d, m, e, rest
 
 
 def logsumexp(z, axis=-1, keepdims=False):
@@ -143,8 +141,8 @@ def logsumexp(z, axis=-1, keepdims=False):
     >>> float(sb.logsumexp([1000.0, 1000.0]))   # np.log(np.sum(np.exp(...))) gives inf
     1000.6931471805599
     """
-    d, m, e, s, log_s = _shifted_exp(z, axis, "z")
-    out = m + log_s
+    d, m, e, rest = _shifted_exp(z, axis, "z")
+    out = m + np.log1p(rest)
     return out if keepdims else np.squeeze(out, axis=axis)[()]
 
 
@@ -179,7 +177,7 @@ def softmax(z, axis=-1):
     >>> print(sb.softmax(np.array([1000.0, 0.0, -np.inf])))   # the naive form gives nan
     [1. 0. 0.]
     """
-    p, _ = _shift_by_max(z, axis, "z")
+    p, _, _ = _shift_by_max(z, axis, "z")
     np.exp(p, out=p)
     p /= np.sum(p, axis=axis, keepdims=True)
     return p
@@ -207,8 +205,8 @@ def log_softmax(z, axis=-1):
 
     .. math:: \log \operatorname{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m},
 
-    both terms are <= 0 (no cancellation), and the log of the sum is taken with
-    ``log1p`` when the sum is near 1.
+    both terms are <= 0 (no cancellation), and the log of the sum is taken as
+    ``log1p`` of the sum without the max's own term, exact even when that is 1e-50.
 
     Examples
     --------
@@ -219,8 +217,8 @@ def log_softmax(z, axis=-1):
     >>> print(sb.log_softmax(np.array([0.0, -120.0]))[0])
     -7.667648073722e-53
     """
-    d, m, e, s, log_s = _shifted_exp(z, axis, "z")
-    d -= log_s
+    d, m, e, rest = _shifted_exp(z, axis, "z")
+    d -= np.log1p(rest)
     return d
 
 

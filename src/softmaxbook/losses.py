@@ -102,8 +102,8 @@ def cross_entropy(logits, targets):
     1.386294 1.386294
     """
     z, labels, dists, _ = _batch(logits, targets)
-    d, m, e, s, log_s = _shifted_exp(z, -1, "logits")
-    return float(np.mean(_row_losses(d, log_s, labels, dists)))
+    d, m, e, rest = _shifted_exp(z, -1, "logits")
+    return float(np.mean(_row_losses(d, np.log1p(rest), labels, dists)))
 
 
 def cross_entropy_grad(logits, targets):
@@ -158,11 +158,11 @@ def cross_entropy_and_grad(logits, targets):
     0.417 [[-0.341   0.2424  0.0986]] 0.0
     """
     z, labels, dists, single = _batch(logits, targets)
-    d, m, e, s, log_s = _shifted_exp(z, -1, "logits")
+    d, m, e, rest = _shifted_exp(z, -1, "logits")
     n = z.shape[0]
-    loss = float(np.mean(_row_losses(d, log_s, labels, dists)))
+    loss = float(np.mean(_row_losses(d, np.log1p(rest), labels, dists)))
     grad = e
-    grad /= s
+    grad /= 1 + rest
     if labels is not None:
         grad[np.arange(n), labels] -= 1
     else:
