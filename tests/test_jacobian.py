@@ -1,5 +1,6 @@
 """softmax_jacobian and softmax_vjp against the quotient rule and central differences."""
 
+import mpmath
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,16 @@ def test_source_article_example():
     J = sb.softmax_jacobian(np.array([0.0, 4.0, 5.0]))
     assert_allclose(np.diag(J), [0.00487766, 0.196001, 0.19825505], atol=5e-8)
     assert_allclose(J[0, 1], -0.00131181, atol=5e-9)
+
+
+def test_diagonal_keeps_relative_accuracy_for_a_dominant_class():
+    # s_0 = 1 - 4e-6: s_0 (1 - s_0) computed as s - s*s would keep only ~10 digits.
+    z = np.array([0.0, -12.5, -13.0, -40.0])
+    with mpmath.workdps(60):
+        e = [mpmath.exp(mpmath.mpf(x)) for x in z]
+        s = [x / mpmath.fsum(e) for x in e]
+        ref = [float(si * (1 - si)) for si in s]
+    assert_allclose(np.diag(sb.softmax_jacobian(z)), ref, rtol=1e-13)
 
 
 def test_batch_shape_and_rows_sum_to_zero():

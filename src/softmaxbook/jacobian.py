@@ -9,7 +9,7 @@ With :math:`s = \operatorname{softmax}(z)`, the quotient rule gives
 import numpy as np
 
 from ._validate import as_float_array, as_logits, check_same_shape
-from .activations import softmax
+from .activations import _shifted_exp, softmax
 
 
 def softmax_jacobian(z):
@@ -27,7 +27,10 @@ def softmax_jacobian(z):
 
     Notes
     -----
-    On the diagonal :math:`s_i(1 - s_i) \ge 0`, off it :math:`-s_i s_j \le 0`. J is
+    On the diagonal :math:`s_i(1 - s_i) \ge 0`, off it :math:`-s_i s_j \le 0`. The
+    diagonal keeps its relative accuracy when a class dominates: for the max,
+    :math:`1 - s_i = \sum_{j \ne i} e^{z_j - m} / \sum_j e^{z_j - m}` is summed directly
+    rather than subtracted from 1. J is
     symmetric positive semi-definite and each row sums to 0, since the probabilities sum
     to 1 whatever z is (:math:`J \mathbf 1 = 0`: adding a constant to every logit changes
     nothing).
@@ -47,10 +50,13 @@ def softmax_jacobian(z):
     z = as_logits(z, "z", min_ndim=1)
     if z.ndim > 2:
         raise ValueError(f"`z` must have shape (K,) or (N, K); got shape {z.shape}")
-    s = softmax(z)
+    d, _, e, rest = _shifted_exp(z, -1, "z")
+    s = e / (1 + rest)
+    # 1 - s_i cancels when s_i is near 1; for the max (e_i = 1) it is exactly rest / (1 + rest).
+    complement = np.where(d == 0, rest / (1 + rest), 1 - s)
     J = -s[..., :, None] * s[..., None, :]
     k = np.arange(s.shape[-1])
-    J[..., k, k] += s
+    J[..., k, k] = s * complement
     return J
 
 

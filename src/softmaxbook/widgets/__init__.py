@@ -1,0 +1,154 @@
+"""Live widgets that recompute in the browser, so they stay live on the static website.
+
+Each class is an anywidget: Python holds the inputs as synced traits (``logits``,
+``temperature``, ``label``, ...), and a small JavaScript front-end (``*.js`` beside this
+file, bundled with ``math.js`` and ``ui.js``) computes and draws the results from them.
+The front-end writes what it computed back into read-only traits (``probs``, ``loss``,
+``grad``, ...), so Python and the tests can compare them with the package's functions.
+Those traits are empty until a front-end has rendered the widget.
+
+>>> import softmaxbook.widgets as sw
+>>> w = sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1], temperature=1.0)
+>>> w.logits, w.probs
+([2.0, 1.0, 0.1], [])
+"""
+
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from .._validate import as_logits, check_row_max
+from ._embed import standalone_html
+
+_HERE = Path(__file__).parent
+_CSS = (_HERE / "widgets.css").read_text()
+
+
+def _bundle(name):
+    """One ES module: the shared numerics and DOM helpers, then the widget's own render."""
+    return "\n".join((_HERE / f).read_text() for f in ("math.js", "ui.js", name))
+
+
+def _finite_logits(proposal, k_min=2, k_max=10):
+    z = as_logits(proposal["value"], "logits", min_ndim=1)
+    check_row_max(z.max(keepdims=True), "logits")
+    if not (z.ndim == 1 and k_min <= z.size <= k_max and np.isfinite(z).all()):
+        raise ValueError(f"`logits` must be {k_min} to {k_max} finite numbers; got {proposal['value']!r}")
+    return [float(x) for x in z]
+
+
+def _in_range(proposal, name, lo, hi):
+    if not lo <= proposal["value"] <= hi:
+        raise ValueError(f"`{name}` must be in [{lo:g}, {hi:g}]; got {proposal['value']!r}")
+    return proposal["value"]
+
+
+def _floats(values):
+    """A read-only trait's list as a float array ("NaN"/"Infinity" strings become nan/inf)."""
+    return np.array([float(v) for v in values])
+
+
+class _Live(anywidget.AnyWidget):
+    _css = t.Unicode(_CSS).tag(sync=True)
+    labels = t.List(t.Unicode(), help="class names; default A, B, C, ...").tag(sync=True)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self._inputs)})"
+
+
+class SoftmaxExplorer(_Live):
+    """Logit and temperature sliders -> softmax(z / T) as bars with their values."""
+
+    _esm = t.Unicode(_bundle("softmax_explorer.js")).tag(sync=True)
+    _inputs = ("logits", "temperature")
+    logits = t.List(t.Float(), default_value=[2.0, 1.0, 0.1, -1.0]).tag(sync=True)
+    temperature = t.Float(1.0).tag(sync=True)
+    probs = t.List(t.Float(), read_only=True, help="softmax(logits / temperature), from the front-end").tag(sync=True)
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        return _finite_logits(proposal)
+
+    @t.validate("temperature")
+    def _check_temperature(self, proposal):
+        return _in_range(proposal, "temperature", 0.01, 100.0)
+
+
+class OverflowLab(_Live):
+    """Push one logit from 0 to 1000: naive vs stable softmax, float64 and float32."""
+
+    _esm = t.Unicode(_bundle("overflow_lab.js")).tag(sync=True)
+    _inputs = ("logit", "others")
+    logit = t.Float(0.0).tag(sync=True)
+    others = t.List(t.Float(), default_value=[0.0, 1.0]).tag(sync=True)
+    naive64 = t.List(t.Union([t.Float(), t.Unicode()]), read_only=True).tag(sync=True)
+    stable64 = t.List(t.Union([t.Float(), t.Unicode()]), read_only=True).tag(sync=True)
+    naive32 = t.List(t.Union([t.Float(), t.Unicode()]), read_only=True).tag(sync=True)
+    stable32 = t.List(t.Union([t.Float(), t.Unicode()]), read_only=True).tag(sync=True)
+
+    @t.validate("logit")
+    def _check_logit(self, proposal):
+        return _in_range(proposal, "logit", 0.0, 1000.0)
+
+    @t.validate("others")
+    def _check_others(self, proposal):
+        return _finite_logits(proposal, k_min=1, k_max=5)
+
+    def results(self):
+        """The four front-end results as float arrays, nan/inf restored."""
+        return {k: _floats(getattr(self, k)) for k in ("naive64", "stable64", "naive32", "stable32")}
+
+
+class JacobianView(_Live):
+    """Logit sliders -> the softmax Jacobian diag(s) - s sᵀ as a heat map with numbers."""
+
+    _esm = t.Unicode(_bundle("jacobian_view.js")).tag(sync=True)
+    _inputs = ("logits",)
+    logits = t.List(t.Float(), default_value=[0.0, 4.0, 5.0]).tag(sync=True)
+    probs = t.List(t.Float(), read_only=True).tag(sync=True)
+    jacobian = t.List(t.List(t.Float()), read_only=True).tag(sync=True)
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        return _finite_logits(proposal, k_max=6)
+
+
+class LossCurve(_Live):
+    """The true class's probability p -> the loss -ln p on its curve."""
+
+    _esm = t.Unicode(_bundle("loss_curve.js")).tag(sync=True)
+    _inputs = ("p",)
+    p = t.Float(0.619).tag(sync=True)
+    loss = t.Float(None, allow_none=True, read_only=True).tag(sync=True)
+
+    @t.validate("p")
+    def _check_p(self, proposal):
+        return _in_range(proposal, "p", 0.001, 1.0)
+
+
+class GradientExplorer(_Live):
+    """Logits and a true label -> probabilities, the loss and the gradient ŷ − y."""
+
+    _esm = t.Unicode(_bundle("gradient_explorer.js")).tag(sync=True)
+    _inputs = ("logits", "label")
+    logits = t.List(t.Float(), default_value=[2.0, 1.0, 0.1]).tag(sync=True)
+    label = t.Int(0).tag(sync=True)
+    probs = t.List(t.Float(), read_only=True).tag(sync=True)
+    loss = t.Float(None, allow_none=True, read_only=True).tag(sync=True)
+    grad = t.List(t.Float(), read_only=True).tag(sync=True)
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        return _finite_logits(proposal)
+
+    @t.validate("label")
+    def _check_label(self, proposal):
+        k = len(self.logits)
+        if not 0 <= proposal["value"] < k:
+            raise ValueError(f"`label` must be an integer in [0, {k}); got {proposal['value']}")
+        return proposal["value"]
+
+
+__all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "standalone_html"]

@@ -1,0 +1,54 @@
+// Gradient explorer: logits and the true label -> probabilities, the loss, and the
+// gradient ŷ − y as signed bars, all recomputed together.
+
+function render({ model, el }) {
+  const root = widgetRoot(el, "Gradient of cross-entropy: ŷ − y");
+  const names = classNames(model, model.get("logits").length);
+  const controls = h("div", { class: "sb-controls" });
+  root.append(controls);
+  const sliders = names.map((name, i) => slider(controls, {
+    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
+    onInput(v) {
+      const z = [...model.get("logits")];
+      z[i] = v;
+      model.set("logits", z);
+      model.save_changes();
+    },
+  }));
+  const select = h("select", { id: `sb-label-${++sliderCount}`, "aria-label": "true class" });
+  names.forEach((n, i) => select.append(h("option", { value: i, text: n })));
+  select.addEventListener("change", () => {
+    model.set("label", Number(select.value));
+    model.save_changes();
+  });
+  controls.append(h("div", { class: "sb-row" }, h("label", { for: select.id, text: "true class" }), select));
+  root.append(h("div", { class: "sb-subtitle", text: "probabilities ŷ" }));
+  const drawP = bars(root, names, { title: "probabilities" });
+  root.append(h("div", { class: "sb-subtitle", text: "gradient ∂L/∂z = ŷ − y" }));
+  const drawG = bars(root, names, { signed: true, title: "gradient" });
+  const readout = h("div", { class: "sb-readout" });
+  root.append(readout);
+
+  function update() {
+    const z = model.get("logits"), label = model.get("label");
+    const p = softmax(z), loss = crossEntropy(z, label), g = crossEntropyGrad(z, label);
+    z.forEach((x, i) => sliders[i].set(x));
+    select.value = String(label);
+    drawP(p);
+    drawG(g);
+    readout.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]`;
+    model.set("probs", p);
+    model.set("loss", loss);
+    model.set("grad", g);
+    model.save_changes();
+  }
+  model.on("change:logits", update);
+  model.on("change:label", update);
+  update();
+  return () => {
+    model.off("change:logits", update);
+    model.off("change:label", update);
+  };
+}
+
+export default { render };

@@ -1,0 +1,50 @@
+// Softmax explorer: logit sliders and a temperature slider -> probability bars.
+
+function render({ model, el }) {
+  const root = widgetRoot(el, "Softmax explorer");
+  const names = classNames(model, model.get("logits").length);
+  const controls = h("div", { class: "sb-controls" });
+  root.append(controls);
+  const logitSliders = names.map((name, i) => slider(controls, {
+    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
+    onInput(v) {
+      const z = [...model.get("logits")];
+      z[i] = v;
+      model.set("logits", z);
+      model.save_changes();
+    },
+  }));
+  // Temperature on a log scale, 0.01 to 100: the slider holds log10(T).
+  const tSlider = slider(controls, {
+    label: "temperature T", min: -2, max: 2, step: 0.05, value: Math.log10(model.get("temperature")),
+    show: (v) => fmt(10 ** v, 3),
+    onInput(v) {
+      model.set("temperature", 10 ** v);
+      model.save_changes();
+    },
+  });
+  const draw = bars(root, names, { title: "probabilities softmax(z / T)" });
+  root.append(h("div", { class: "sb-note", text: "T → 0: all mass on the largest logit. T → ∞: uniform, 1/K each." }));
+  const sum = h("div", { class: "sb-readout" });
+  root.append(sum);
+
+  function update() {
+    const z = model.get("logits"), T = model.get("temperature");
+    const p = softmax(z.map((x) => x / T));
+    z.forEach((x, i) => logitSliders[i].set(x));
+    tSlider.set(Math.log10(T));
+    draw(p);
+    sum.textContent = `probabilities: [${p.map((x) => fmt(x)).join(", ")}]`;
+    model.set("probs", p);
+    model.save_changes();
+  }
+  model.on("change:logits", update);
+  model.on("change:temperature", update);
+  update();
+  return () => {
+    model.off("change:logits", update);
+    model.off("change:temperature", update);
+  };
+}
+
+export default { render };

@@ -1,0 +1,85 @@
+// Small DOM helpers shared by the widgets: labelled sliders, number formatting, SVG bars.
+// Colours come from CSS variables with fallbacks, so the widgets read in light and dark pages.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function h(tag, attrs = {}, ...children) {
+  const node = tag.startsWith("svg:")
+    ? document.createElementNS(SVG_NS, tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children);
+  return node;
+}
+
+function fmt(x, digits = 6) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  return a >= 1e-4 && a < 1e6 ? x.toPrecision(digits).replace(/\.?0+$/, "") : x.toExponential(digits - 1);
+}
+
+let sliderCount = 0;
+
+// A range input with a visible <label>, an aria-label, and an <output> showing its value.
+// Arrow keys, Page Up/Down and Home/End move it (native range behaviour).
+function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
+  const id = `sb-slider-${++sliderCount}`;
+  const input = h("input", { type: "range", id, min, max, step, "aria-label": label });
+  input.value = value;
+  const out = h("output", { for: id, class: "sb-value", text: show(Number(input.value)) });
+  input.addEventListener("input", () => {
+    out.textContent = show(Number(input.value));
+    onInput(Number(input.value));
+  });
+  parent.append(h("div", { class: "sb-row" }, h("label", { for: id, text: label }), input, out));
+  return {
+    input,
+    set(v) {
+      input.value = v;
+      out.textContent = show(Number(input.value));
+    },
+  };
+}
+
+// Horizontal bars for values in [0, 1] (or signed in [-1, 1]) with the number beside each.
+function bars(parent, names, { signed = false, title }) {
+  const width = 320, rowH = 22, labelW = 56, numW = 90;
+  const barW = width - labelW - numW;
+  const svg = h("svg:svg", { viewBox: `0 0 ${width} ${rowH * names.length}`, width, role: "img",
+                             "aria-label": title, class: "sb-bars" });
+  const zero = labelW + (signed ? barW / 2 : 0);
+  const rows = names.map((name, k) => {
+    const y = k * rowH;
+    const rect = h("svg:rect", { x: zero, y: y + 4, height: rowH - 8, width: 0, class: "sb-bar" });
+    const num = h("svg:text", { x: width - 4, y: y + rowH / 2 + 4, "text-anchor": "end", class: "sb-num" });
+    svg.append(h("svg:text", { x: 0, y: y + rowH / 2 + 4, text: name, class: "sb-name" }), rect, num);
+    return { rect, num };
+  });
+  if (signed) svg.append(h("svg:line", { x1: zero, x2: zero, y1: 0, y2: rowH * names.length, class: "sb-axis" }));
+  parent.append(svg);
+  return (values) => values.forEach((v, k) => {
+    const len = Math.min(Math.abs(v), 1) * (signed ? barW / 2 : barW);
+    rows[k].rect.setAttribute("x", v < 0 ? zero - len : zero);
+    rows[k].rect.setAttribute("width", Number.isFinite(len) ? len : 0);
+    rows[k].rect.setAttribute("class", v < 0 ? "sb-bar sb-neg" : "sb-bar");
+    rows[k].num.textContent = fmt(v);
+  });
+}
+
+function widgetRoot(el, title) {
+  el.classList.add("sb-widget");
+  const root = h("div", { role: "group", "aria-label": title });
+  root.append(h("div", { class: "sb-title", text: title }));
+  el.append(root);
+  return root;
+}
+
+function classNames(model, k) {
+  const names = model.get("labels") || [];
+  return Array.from({ length: k }, (_, i) => names[i] || String.fromCharCode(65 + i));
+}

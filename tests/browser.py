@@ -1,0 +1,80 @@
+"""Helpers for tests (and benchmarks) that drive Debian's Chromium through Playwright.
+
+A static server on 127.0.0.1 for a folder, a headless Chromium that never downloads
+anything, and a page wrapper that records every request, failure and console error so a
+test can assert none of them went wrong.
+"""
+
+import contextlib
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a container: no sandbox. The rest keep Chromium from phoning home (the
+# network here is closed, and a refused connection would show up as noise).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder):
+    """Serve `folder` on 127.0.0.1 at a free port; yield the base URL; stop on exit."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Debian Chromium under Playwright; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class RecordedPage:
+    """A Playwright page plus what it asked for and what went wrong while it ran."""
+
+    def __init__(self, browser, **options):
+        self.page = browser.new_page(**options)
+        self.requests, self.failed, self.errors = [], [], []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def foreign_requests(self):
+        """Requests to any host but this machine (blob: and data: URLs are in-page)."""
+        return [u for u in self.requests
+                if urlparse(u).scheme not in ("blob", "data", "about") and urlparse(u).hostname not in LOCAL_HOSTS]
+
+    def assert_clean(self):
+        assert not self.foreign_requests(), f"requests to other hosts: {self.foreign_requests()}"
+        assert not self.failed, f"failed requests: {self.failed}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+    def close(self):
+        self.page.close()

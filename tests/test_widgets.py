@@ -1,0 +1,72 @@
+"""The widget classes on the Python side: traits, validation, and what they ship to JS."""
+
+import json
+import re
+
+import pytest
+
+import softmaxbook.widgets as sw
+
+ALL = [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve, sw.GradientExplorer]
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_front_end_is_one_module_with_the_shared_numerics(cls):
+    esm = cls()._esm
+    assert "function softmax(" in esm and "function slider(" in esm  # math.js and ui.js
+    assert esm.count("export default") == 1
+    # nothing fetched by the front-end (the SVG namespace URI is a name, not a request)
+    assert not re.search(r"\bimport\b|fetch\(|XMLHttpRequest", esm)
+
+
+@pytest.mark.parametrize("cls, outputs", [
+    (sw.SoftmaxExplorer, ["probs"]),
+    (sw.OverflowLab, ["naive64", "stable64", "naive32", "stable32"]),
+    (sw.JacobianView, ["probs", "jacobian"]),
+    (sw.LossCurve, ["loss"]),
+    (sw.GradientExplorer, ["probs", "loss", "grad"]),
+])
+def test_outputs_are_synced_and_read_only(cls, outputs):
+    w = cls()
+    for name in outputs:
+        assert w.trait_metadata(name, "sync")
+        with pytest.raises(Exception, match="read-only"):
+            setattr(w, name, [1.0])
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: sw.SoftmaxExplorer(logits=[1.0]), r"`logits` must be 2 to 10 finite numbers"),
+    (lambda: sw.SoftmaxExplorer(logits=[1.0] * 11), r"`logits` must be 2 to 10 finite numbers"),
+    (lambda: sw.SoftmaxExplorer(logits=[1.0, float("nan")]), r"`logits` must not contain nan"),
+    (lambda: sw.SoftmaxExplorer(logits=[1.0, float("inf")]), r"`logits` must not contain \+inf"),
+    (lambda: sw.SoftmaxExplorer(temperature=0.0), r"`temperature` must be in \[0.01, 100\]"),
+    (lambda: sw.OverflowLab(logit=1001.0), r"`logit` must be in \[0, 1000\]"),
+    (lambda: sw.JacobianView(logits=[0.0] * 7), r"`logits` must be 2 to 6 finite numbers"),
+    (lambda: sw.LossCurve(p=0.0), r"`p` must be in \[0.001, 1\]"),
+    (lambda: sw.GradientExplorer(logits=[1.0, 2.0], label=2), r"`label` must be an integer in \[0, 2\)"),
+])
+def test_bad_input(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_repr_names_the_inputs():
+    assert repr(sw.GradientExplorer(logits=[1, 2, 3], label=2)) == "GradientExplorer(logits=[1.0, 2.0, 3.0], label=2)"
+
+
+def test_overflow_results_restore_nan_and_inf():
+    w = sw.OverflowLab()
+    w.set_trait("naive64", ["NaN", 0.0, "Infinity"])
+    r = w.results()["naive64"]
+    assert r[0] != r[0] and r[1] == 0.0 and r[2] == float("inf")
+
+
+def test_standalone_page_embeds_full_state_and_only_local_scripts():
+    page = sw.standalone_html([sw.SoftmaxExplorer(), sw.LossCurve()], assets="assets")
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert scripts == ["assets/require.js", "assets/@jupyter-widgets/html-manager/dist/embed-amd.js"]
+    assert 'data-jupyter-widgets-cdn="assets/"' in page
+    state = json.loads(re.search(r'widget-state\+json">\n(.*?)\n</script>', page, re.S).group(1))
+    esms = [m["state"].get("_esm", "") for m in state["state"].values()]
+    assert sum("export default" in e for e in esms) == 2  # the front-end code travels in the state
+    assert page.count("application/vnd.jupyter.widget-view+json") == 2
