@@ -1,14 +1,18 @@
-# Two commands on a fresh clone (README): `make book` and `make test`. Both create .venv
-# if it is missing and install the pinned requirements and the package first.
+# Two commands on a fresh clone (README): `make book` and `make test`. Both set up first:
+# .venv with the pinned requirements and the package, and the web assets from npm.
 
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-READY  := $(VENV)/.ready
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+READY    := $(VENV)/.ready
+NODE     := node_modules/.package-lock.json
+VENDOR   := web/vendor/require.js
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book test bench clean
+.PHONY: setup book test bench bench-widgets clean
 
-setup: $(READY)
+setup: $(READY) $(VENDOR)
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -19,18 +23,34 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# Web assets come from the npm registry, pinned by package-lock.json, and are served locally.
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR): $(NODE) tools/vendor_assets.py
+	$(PYTHON) tools/vendor_assets.py
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 # The site, from the notebooks' stored outputs (the ones nbval checks): no re-execution.
 # -W --keep-going: any Sphinx warning (a broken reference included) fails the build.
 book: setup
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "The site is in $(CURDIR)/_build/html/index.html"
 
-test: setup
+test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-# Not a test: prints timings and ratios, never fails on speed.
+# Not tests: they print timings and ratios and never fail on speed.
 bench: setup
 	$(BIN)/python benchmarks/bench_softmax.py
+
+bench-widgets: setup $(CHROMIUM)
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean:
 	rm -rf _build

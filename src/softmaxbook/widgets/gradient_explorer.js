@@ -15,7 +15,7 @@ function render({ model, el }) {
       model.save_changes();
     },
   }));
-  const select = h("select", { id: `sb-label-${++sliderCount}`, "aria-label": "true class" });
+  const select = h("select", { id: `sb-label-${++sliderCount}`, "aria-label": "true class", ...KEEP_KEYS });
   names.forEach((n, i) => select.append(h("option", { value: i, text: n })));
   select.addEventListener("change", () => {
     model.set("label", Number(select.value));

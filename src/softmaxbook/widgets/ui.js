@@ -25,11 +25,15 @@ function fmt(x, digits = 6) {
 
 let sliderCount = 0;
 
+// JupyterLab binds the arrow keys to notebook commands and checks the focused element first:
+// this attribute on the control itself keeps the keys for the control.
+const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
+
 // A range input with a visible <label>, an aria-label, and an <output> showing its value.
 // Arrow keys, Page Up/Down and Home/End move it (native range behaviour).
 function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
   const id = `sb-slider-${++sliderCount}`;
-  const input = h("input", { type: "range", id, min, max, step, "aria-label": label });
+  const input = h("input", { type: "range", id, min, max, step, "aria-label": label, ...KEEP_KEYS });
   input.value = value;
   const out = h("output", { for: id, class: "sb-value", text: show(Number(input.value)) });
   input.addEventListener("input", () => {
