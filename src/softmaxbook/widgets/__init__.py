@@ -58,7 +58,17 @@ class _Live(anywidget.AnyWidget):
         return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self._inputs)})"
 
 
-class SoftmaxExplorer(_Live):
+class _LogitsWidget(_Live):
+    """A widget driven by a `logits` trait of 2 to `_k_max` finite numbers."""
+
+    _k_max = 10
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        return _finite_logits(proposal, k_max=self._k_max)
+
+
+class SoftmaxExplorer(_LogitsWidget):
     """Logit and temperature sliders -> softmax(z / T) as bars with their values."""
 
     _esm = t.Unicode(_bundle("softmax_explorer.js")).tag(sync=True)
@@ -66,10 +76,6 @@ class SoftmaxExplorer(_Live):
     logits = t.List(t.Float(), default_value=[2.0, 1.0, 0.1, -1.0]).tag(sync=True)
     temperature = t.Float(1.0).tag(sync=True)
     probs = t.List(t.Float(), read_only=True, help="softmax(logits / temperature), from the front-end").tag(sync=True)
-
-    @t.validate("logits")
-    def _check_logits(self, proposal):
-        return _finite_logits(proposal)
 
     @t.validate("temperature")
     def _check_temperature(self, proposal):
@@ -101,7 +107,7 @@ class OverflowLab(_Live):
         return {k: _floats(getattr(self, k)) for k in ("naive64", "stable64", "naive32", "stable32")}
 
 
-class JacobianView(_Live):
+class JacobianView(_LogitsWidget):
     """Logit sliders -> the softmax Jacobian diag(s) - s sᵀ as a heat map with numbers."""
 
     _esm = t.Unicode(_bundle("jacobian_view.js")).tag(sync=True)
@@ -109,10 +115,7 @@ class JacobianView(_Live):
     logits = t.List(t.Float(), default_value=[0.0, 4.0, 5.0]).tag(sync=True)
     probs = t.List(t.Float(), read_only=True).tag(sync=True)
     jacobian = t.List(t.List(t.Float()), read_only=True).tag(sync=True)
-
-    @t.validate("logits")
-    def _check_logits(self, proposal):
-        return _finite_logits(proposal, k_max=6)
+    _k_max = 6  # a larger heat map no longer fits a page
 
 
 class LossCurve(_Live):
@@ -128,7 +131,7 @@ class LossCurve(_Live):
         return _in_range(proposal, "p", 0.001, 1.0)
 
 
-class GradientExplorer(_Live):
+class GradientExplorer(_LogitsWidget):
     """Logits and a true label -> probabilities, the loss and the gradient ŷ − y."""
 
     _esm = t.Unicode(_bundle("gradient_explorer.js")).tag(sync=True)
@@ -138,10 +141,6 @@ class GradientExplorer(_Live):
     probs = t.List(t.Float(), read_only=True).tag(sync=True)
     loss = t.Float(None, allow_none=True, read_only=True).tag(sync=True)
     grad = t.List(t.Float(), read_only=True).tag(sync=True)
-
-    @t.validate("logits")
-    def _check_logits(self, proposal):
-        return _finite_logits(proposal)
 
     @t.validate("label")
     def _check_label(self, proposal):

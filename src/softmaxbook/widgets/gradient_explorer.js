@@ -6,20 +6,11 @@ function render({ model, el }) {
   const names = classNames(model, model.get("logits").length);
   const controls = h("div", { class: "sb-controls" });
   root.append(controls);
-  const sliders = names.map((name, i) => slider(controls, {
-    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
-    onInput(v) {
-      const z = [...model.get("logits")];
-      z[i] = v;
-      model.set("logits", z);
-      model.save_changes();
-    },
-  }));
+  const sliders = logitSliders(controls, model, names);
   const select = h("select", { id: `sb-label-${++sliderCount}`, "aria-label": "true class", ...KEEP_KEYS });
   names.forEach((n, i) => select.append(h("option", { value: i, text: n })));
   select.addEventListener("change", () => {
-    model.set("label", Number(select.value));
-    model.save_changes();
+    put(model, { label: Number(select.value) });
   });
   controls.append(h("div", { class: "sb-row" }, h("label", { for: select.id, text: "true class" }), select));
   root.append(h("div", { class: "sb-subtitle", text: "probabilities ŷ" }));
@@ -37,18 +28,9 @@ function render({ model, el }) {
     drawP(p);
     drawG(g);
     readout.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]`;
-    model.set("probs", p);
-    model.set("loss", loss);
-    model.set("grad", g);
-    model.save_changes();
+    put(model, { probs: p, loss, grad: g });
   }
-  model.on("change:logits", update);
-  model.on("change:label", update);
-  update();
-  return () => {
-    model.off("change:logits", update);
-    model.off("change:label", update);
-  };
+  return redrawOn(model, ["logits", "label"], update);
 }
 
 export default { render };

@@ -7,15 +7,7 @@ function render({ model, el }) {
   const k = names.length;
   const controls = h("div", { class: "sb-controls" });
   root.append(controls);
-  const sliders = names.map((name, i) => slider(controls, {
-    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
-    onInput(v) {
-      const z = [...model.get("logits")];
-      z[i] = v;
-      model.set("logits", z);
-      model.save_changes();
-    },
-  }));
+  const sliders = logitSliders(controls, model, names);
   const cell = 64, pad = 28;
   const svg = h("svg:svg", { viewBox: `0 0 ${pad + cell * k} ${pad + cell * k}`, width: pad + cell * k,
                              role: "img", "aria-label": "Jacobian heat map", class: "sb-heat" });
@@ -49,13 +41,9 @@ function render({ model, el }) {
       text.textContent = fmt(v, 3);
     }));
     readout.textContent = `s = [${s.map((x) => fmt(x)).join(", ")}]`;
-    model.set("probs", s);
-    model.set("jacobian", J);
-    model.save_changes();
+    put(model, { probs: s, jacobian: J });
   }
-  model.on("change:logits", update);
-  update();
-  return () => model.off("change:logits", update);
+  return redrawOn(model, ["logits"], update);
 }
 
 export default { render };

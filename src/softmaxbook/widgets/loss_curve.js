@@ -7,8 +7,7 @@ function render({ model, el }) {
   const pSlider = slider(controls, {
     label: "probability of the true class p", min: 0.001, max: 1, step: 0.001, value: model.get("p"),
     onInput(v) {
-      model.set("p", v);
-      model.save_changes();
+      put(model, { p: v });
     },
   });
   const W = 320, H = 210, m = 34, yMax = 7;
@@ -35,12 +34,9 @@ function render({ model, el }) {
     dot.setAttribute("cx", X(p));
     dot.setAttribute("cy", Y(loss));
     readout.textContent = `p = ${fmt(p)}   loss = −ln p = ${fmt(loss)} nats`;
-    model.set("loss", loss);
-    model.save_changes();
+    put(model, { loss: loss });
   }
-  model.on("change:p", update);
-  update();
-  return () => model.off("change:p", update);
+  return redrawOn(model, ["p"], update);
 }
 
 export default { render };

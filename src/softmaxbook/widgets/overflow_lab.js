@@ -8,8 +8,7 @@ function render({ model, el }) {
   const push = slider(controls, {
     label: "pushed logit z₀", min: 0, max: 1000, step: 1, value: model.get("logit"),
     onInput(v) {
-      model.set("logit", v);
-      model.save_changes();
+      put(model, { logit: v });
     },
   });
   const table = h("table", { class: "sb-table" });
@@ -46,16 +45,9 @@ function render({ model, el }) {
     verdict.textContent = broken(results.naive64) ? "Naive softmax is broken in float32 and float64: exp overflowed to inf, and inf / inf = nan."
       : broken(results.naive32) ? "Naive softmax is broken in float32 (exp overflows past 88.7) but not yet in float64 (past 709.8)."
       : "All four agree: no exponential has overflowed yet.";
-    for (const [key, p] of Object.entries(results)) model.set(key, jsonSafe(p));
-    model.save_changes();
+    put(model, Object.fromEntries(Object.entries(results).map(([key, p]) => [key, jsonSafe(p)])));
   }
-  model.on("change:logit", update);
-  model.on("change:others", update);
-  update();
-  return () => {
-    model.off("change:logit", update);
-    model.off("change:others", update);
-  };
+  return redrawOn(model, ["logit", "others"], update);
 }
 
 export default { render };

@@ -5,22 +5,13 @@ function render({ model, el }) {
   const names = classNames(model, model.get("logits").length);
   const controls = h("div", { class: "sb-controls" });
   root.append(controls);
-  const logitSliders = names.map((name, i) => slider(controls, {
-    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
-    onInput(v) {
-      const z = [...model.get("logits")];
-      z[i] = v;
-      model.set("logits", z);
-      model.save_changes();
-    },
-  }));
+  const sliders = logitSliders(controls, model, names);
   // Temperature on a log scale, 0.01 to 100: the slider holds log10(T).
   const tSlider = slider(controls, {
     label: "temperature T", min: -2, max: 2, step: 0.05, value: Math.log10(model.get("temperature")),
     show: (v) => fmt(10 ** v, 3),
     onInput(v) {
-      model.set("temperature", 10 ** v);
-      model.save_changes();
+      put(model, { temperature: 10 ** v });
     },
   });
   const draw = bars(root, names, { title: "probabilities softmax(z / T)" });
@@ -31,20 +22,13 @@ function render({ model, el }) {
   function update() {
     const z = model.get("logits"), T = model.get("temperature");
     const p = softmax(z.map((x) => x / T));
-    z.forEach((x, i) => logitSliders[i].set(x));
+    z.forEach((x, i) => sliders[i].set(x));
     tSlider.set(Math.log10(T));
     draw(p);
     sum.textContent = `probabilities: [${p.map((x) => fmt(x)).join(", ")}]`;
-    model.set("probs", p);
-    model.save_changes();
+    put(model, { probs: p });
   }
-  model.on("change:logits", update);
-  model.on("change:temperature", update);
-  update();
-  return () => {
-    model.off("change:logits", update);
-    model.off("change:temperature", update);
-  };
+  return redrawOn(model, ["logits", "temperature"], update);
 }
 
 export default { render };

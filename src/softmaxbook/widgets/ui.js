@@ -75,6 +75,31 @@ function bars(parent, names, { signed = false, title }) {
   });
 }
 
+// Set traits from the front-end and send them to Python (a no-op with no kernel).
+function put(model, values) {
+  for (const [name, value] of Object.entries(values)) model.set(name, value);
+  model.save_changes();
+}
+
+// One labelled slider per logit, each writing its own entry of the `logits` trait.
+function logitSliders(parent, model, names) {
+  return names.map((name, i) => slider(parent, {
+    label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
+    onInput(v) {
+      const z = [...model.get("logits")];
+      z[i] = v;
+      put(model, { logits: z });
+    },
+  }));
+}
+
+// Run `update` now and whenever one of `traits` changes; return anywidget's cleanup.
+function redrawOn(model, traits, update) {
+  traits.forEach((name) => model.on(`change:${name}`, update));
+  update();
+  return () => traits.forEach((name) => model.off(`change:${name}`, update));
+}
+
 function widgetRoot(el, title) {
   el.classList.add("sb-widget");
   const root = h("div", { role: "group", "aria-label": title });
