@@ -97,6 +97,24 @@ def test_vjp_shape_mismatch():
         sb.softmax_vjp(np.zeros(3), np.zeros(2))
 
 
+@pytest.mark.parametrize("v", [[0.0, np.nan, 1.0], [0.0, -np.inf, 1.0]])
+def test_vjp_needs_a_finite_upstream_gradient(v):
+    with pytest.raises(ValueError, match="`v` must be finite"):
+        sb.softmax_vjp(np.zeros(3), v)
+
+
+@pytest.mark.parametrize("f", [sb.softmax, sb.log_softmax, sb.logsumexp, sb.naive_softmax])
+@pytest.mark.parametrize("axis, error, message", [
+    (None, TypeError, "`axis` must be an integer; got None"),
+    (1.0, TypeError, "`axis` must be an integer; got 1.0"),
+    (2, ValueError, r"`axis` must be in \[-2, 2\) for an array of 2 dimension\(s\); got 2"),
+    (-3, ValueError, r"`axis` must be in \[-2, 2\)"),
+])
+def test_bad_axis(f, axis, error, message):
+    with pytest.raises(error, match=message):
+        f(np.zeros((2, 3)), axis=axis)
+
+
 def test_jacobian_rank():
     with pytest.raises(ValueError, match=r"`z` must have shape \(K,\) or \(N, K\); got shape \(1, 2, 3\)"):
         sb.softmax_jacobian(np.zeros((1, 2, 3)))

@@ -38,6 +38,15 @@ def as_logits(z, name="z", min_ndim=0):
     return a
 
 
+def check_axis(axis, ndim):
+    """`axis` as a non-negative int naming one of `ndim` axes."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"`axis` must be an integer; got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"`axis` must be in [{-ndim}, {ndim}) for an array of {ndim} dimension(s); got {axis}")
+    return int(axis) % ndim
+
+
 def check_row_max(m, name="z"):
     """Raise on rows whose maximum reveals nan, +inf, or nothing but -inf.
 
@@ -56,6 +65,11 @@ def check_row_max(m, name="z"):
 def check_not_nan(a, name):
     if np.isnan(a).any():
         raise ValueError(f"`{name}` must not contain nan")
+
+
+def check_finite(a, name):
+    if not np.isfinite(a).all():
+        raise ValueError(f"`{name}` must be finite; got nan or inf")
 
 
 def as_labels(labels, n, k, name="labels"):

@@ -9,7 +9,7 @@ largest exponent is :math:`e^0 = 1` and nothing overflows:
 
 import numpy as np
 
-from ._validate import as_float_array, as_logits, check_not_nan, check_row_max
+from ._validate import as_float_array, as_logits, check_axis, check_not_nan, check_row_max
 
 
 def sigmoid(x):
@@ -80,6 +80,7 @@ def sigmoid_grad(x):
 def _shift_by_max(z, axis, name):
     """Validate logits; return d = z - max(z) along `axis` (every d <= 0), the max, its index."""
     z = as_logits(z, name, min_ndim=1)
+    axis = check_axis(axis, z.ndim)
     i = np.argmax(z, axis=axis, keepdims=True)
     m = np.take_along_axis(z, i, axis=axis)
     check_row_max(m, name)
@@ -251,6 +252,7 @@ def naive_softmax(z, axis=-1):
     [nan  0.]
     """
     z = as_logits(z, "z", min_ndim=1)
+    axis = check_axis(axis, z.ndim)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(z)
         return e / np.sum(e, axis=axis, keepdims=True)

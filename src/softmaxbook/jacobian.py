@@ -8,7 +8,7 @@ With :math:`s = \operatorname{softmax}(z)`, the quotient rule gives
 
 import numpy as np
 
-from ._validate import as_float_array, as_logits, check_same_shape
+from ._validate import as_float_array, as_logits, check_finite, check_same_shape
 from .activations import _shifted_exp, softmax
 
 
@@ -91,4 +91,5 @@ def softmax_vjp(z, v):
     s = softmax(z)
     v = as_float_array(v, "v")
     check_same_shape(s, v, "z", "v")
+    check_finite(v, "v")
     return s * (v - np.sum(v * s, axis=-1, keepdims=True))
