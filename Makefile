@@ -10,7 +10,7 @@ VENDOR   := web/vendor/require.js
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book test bench bench-widgets clean
+.PHONY: setup book serve test bench bench-widgets bench-site clean
 
 setup: $(READY) $(VENDOR)
 
@@ -42,6 +42,11 @@ book: setup
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "The site is in $(CURDIR)/_build/html/index.html"
 
+# A local look at the built site (Ctrl-C stops it).
+serve: book
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
 test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest
 
@@ -51,6 +56,9 @@ bench: setup
 
 bench-widgets: setup $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_widgets.py
+
+bench-site: setup $(CHROMIUM)
+	$(BIN)/python benchmarks/bench_site.py
 
 clean:
 	rm -rf _build

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,19 @@ def test_standalone_page_embeds_full_state_and_only_local_scripts():
     esms = [m["state"].get("_esm", "") for m in state["state"].values()]
     assert sum("export default" in e for e in esms) == 2  # the front-end code travels in the state
     assert page.count("application/vnd.jupyter.widget-view+json") == 2
+
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "chapters").glob("*.ipynb")) + \
+    sorted((Path(__file__).parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_widget_state_has_the_current_front_end(path):
+    # The website draws widgets from the state stored in each notebook, front-end code
+    # included: after changing a widget's JavaScript, re-run the notebooks with
+    # tools/execute_notebooks.py or the site keeps showing the old widget.
+    current = {cls()._esm for cls in ALL}
+    state = json.loads(path.read_text())["metadata"].get("widgets", {})
+    models = state.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    stored = [m["state"]["_esm"] for m in models.values() if "_esm" in m["state"]]
+    assert all(esm in current for esm in stored), f"{path.name}: stale widget front-end; re-run tools/execute_notebooks.py"

@@ -27,8 +27,9 @@ function render({ model, el }) {
     return tds;
   });
   root.append(table);
+  const logits = h("div", { class: "sb-readout sb-logits" });
   const verdict = h("div", { class: "sb-readout", "aria-live": "polite" });
-  root.append(verdict);
+  root.append(logits, verdict);
 
   function update() {
     const z = [model.get("logit"), ...model.get("others")];
@@ -37,6 +38,7 @@ function render({ model, el }) {
       naive32: naiveSoftmax(z, true), stable32: stableSoftmax32(z),
     };
     push.set(z[0]);
+    logits.textContent = `z = [${z.map((x) => fmt(x)).join(", ")}]`;
     routes.forEach(([, key], r) => results[key].forEach((x, i) => {
       cells[r][i].textContent = fmt(x);
       cells[r][i].className = Number.isFinite(x) ? "" : "sb-broken";

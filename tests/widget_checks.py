@@ -1,0 +1,118 @@
+"""Drive a rendered widget with the keyboard and compare what it shows with softmaxbook.
+
+Each check takes the page and the widget's root element (``.sb-widget``), reads the
+current inputs back from the controls (so it works whatever the widget started with),
+moves one control with the keyboard, and asserts the numbers shown equal the package's.
+"""
+
+import re
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+import softmaxbook as sb
+
+SHOWN = 5e-6  # the widgets print 6 significant digits
+
+
+def numbers(text):
+    """Every number in a text, in order ('nan' and 'inf' included)."""
+    return [float(x) for x in re.findall(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf)", text)]
+
+
+def press(page, root, label, key, times=1):
+    root.get_by_label(label, exact=True).focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def logits(root):
+    sliders = root.locator("input[aria-label^='logit ']")
+    return np.array([float(sliders.nth(i).input_value()) for i in range(sliders.count())])
+
+
+def readout(root, nth=0):
+    return numbers(root.locator(".sb-readout").nth(nth).inner_text())
+
+
+def check_softmax_explorer(page, root):
+    press(page, root, "logit B", "ArrowRight", 3)
+    T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
+    assert_allclose(readout(root), sb.softmax(logits(root) / T), rtol=SHOWN, atol=1e-300)
+    press(page, root, "temperature T", "End")  # T = 100: nearly uniform
+    assert_allclose(readout(root), sb.softmax(logits(root) / 100), rtol=SHOWN)
+    bars = numbers(" ".join(root.locator(".sb-bars .sb-num").all_text_contents()))
+    assert_allclose(bars, sb.softmax(logits(root) / 100), rtol=SHOWN)
+
+
+def check_overflow_lab(page, root):
+    rows = root.locator(".sb-table tr")
+
+    def table():
+        return {rows.nth(r).locator("th").inner_text(): numbers(" ".join(rows.nth(r).locator("td").all_text_contents()))
+                for r in range(1, 5)}
+
+    press(page, root, "pushed logit z₀", "Home")
+    press(page, root, "pushed logit z₀", "PageUp")  # 10% of the range: z₀ = 100
+    z = np.array(numbers(root.locator(".sb-logits").inner_text()))
+    assert z[0] == 100
+    t = table()
+    assert np.isnan(t["naive float32"]).any() and not np.isnan(t["naive float64"]).any()
+    assert_allclose(t["naive float64"], sb.softmax(z), rtol=SHOWN, atol=1e-300)
+    press(page, root, "pushed logit z₀", "End")  # z₀ = 1000: float64 overflows too
+    z = np.array(numbers(root.locator(".sb-logits").inner_text()))
+    t = table()
+    assert_allclose(t["naive float64"], sb.naive_softmax(z), rtol=SHOWN)  # nan where numpy's is
+    assert_allclose(t["stable float64"], sb.softmax(z), rtol=SHOWN, atol=1e-300)
+    assert_allclose(t["stable float32"], sb.softmax(z.astype(np.float32)), rtol=SHOWN, atol=1e-30)
+    assert root.locator(".sb-broken").count() >= 2
+
+
+def check_jacobian_view(page, root):
+    press(page, root, "logit C", "ArrowLeft", 10)
+    z = logits(root)
+    cells = numbers(" ".join(root.locator(".sb-heat .sb-num").all_text_contents()))
+    J = sb.softmax_jacobian(z)
+    assert_allclose(np.reshape(cells, J.shape), J, rtol=5e-3, atol=1e-6)  # 3 digits shown
+    assert_allclose(readout(root), sb.softmax(z), rtol=SHOWN)
+
+
+def check_loss_curve(page, root):
+    press(page, root, "probability of the true class p", "ArrowLeft", 100)
+    p, loss = readout(root)
+    assert p == float(root.get_by_label("probability of the true class p", exact=True).input_value())
+    assert_allclose(loss, sb.cross_entropy_from_probs(0, [p, 1 - p]), rtol=SHOWN)
+
+
+def check_gradient_explorer(page, root):
+    press(page, root, "true class", "ArrowDown")
+    press(page, root, "logit C", "ArrowRight", 20)
+    z, label = logits(root), int(root.get_by_label("true class", exact=True).input_value())
+    shown = readout(root)
+    assert_allclose(shown[0], sb.cross_entropy(z, label), rtol=SHOWN)
+    assert_allclose(shown[1:], sb.cross_entropy_grad(z, label), rtol=SHOWN, atol=1e-300)
+    bars = numbers(" ".join(root.locator(".sb-bars").nth(0).locator(".sb-num").all_text_contents()))
+    assert_allclose(bars, sb.softmax(z), rtol=SHOWN)
+
+
+# The check for a widget, by the title it shows.
+CHECKS = {
+    "Softmax explorer": check_softmax_explorer,
+    "Overflow lab": check_overflow_lab,
+    "Softmax Jacobian": check_jacobian_view,
+    "Cross-entropy loss −ln p": check_loss_curve,
+    "Gradient of cross-entropy: ŷ − y": check_gradient_explorer,
+}
+
+
+def check_widget(page, root):
+    """Run the check that fits this widget; return its title."""
+    title = root.locator(".sb-title").inner_text()
+    CHECKS[title](page, root)
+    return title
+
+
+def check_controls_labelled(root):
+    for control in root.locator("input, select").all():
+        assert control.get_attribute("aria-label")
+        assert root.locator(f'label[for="{control.get_attribute("id")}"]').count() == 1
