@@ -10,7 +10,7 @@ VENDOR   := web/vendor/require.js
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book serve test bench bench-widgets bench-site clean
+.PHONY: setup book serve test bench bench-widgets bench-site handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
 
@@ -60,5 +60,22 @@ bench-widgets: setup $(CHROMIUM)
 bench-site: setup $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_site.py
 
+# Classroom (README): student handouts and autograders, grading a folder of submissions into
+# a CSV with no Docker, and solutions to release. All of it lands in build/classroom/.
+CLASSROOM := $(BIN)/python tools/classroom.py
+
+handouts: setup
+	$(CLASSROOM) build
+
+grade: setup
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || \
+	  { echo "usage: make grade ASSIGNMENT=02-softmax SUBMISSIONS=folder/of/notebooks [CSV=grades.csv]"; exit 2; }
+	@test -d build/classroom/$(ASSIGNMENT)/autograder || $(CLASSROOM) build $(ASSIGNMENT)
+	$(CLASSROOM) grade $(ASSIGNMENT) $(SUBMISSIONS) --csv $(or $(CSV),grades-$(ASSIGNMENT).csv)
+
+solutions: setup
+	@test -d build/classroom || $(CLASSROOM) build
+	$(CLASSROOM) release
+
 clean:
-	rm -rf _build
+	rm -rf _build build/classroom

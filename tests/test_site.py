@@ -173,3 +173,30 @@ def test_figures_read_in_dark_mode(site, browser):
     assert (alpha == 0).mean() > 0.5, "figure PNG is not transparent"
     p.assert_clean()
     p.close()
+
+
+def test_no_solution_or_hidden_test_is_published(site):
+    """The classroom's masters hold solutions and hidden tests: none of it may reach the site."""
+    _, html = site
+    secrets = []  # whole solution blocks and test cases: distinctive, unlike a single line such
+    # as `z = np.array([...])` that the book itself also uses
+    for master in sorted((ROOT / "classroom" / "assignments").glob("*.ipynb")):
+        inside = None
+        for cell in json.loads(master.read_text())["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "raw" and src.strip() in ("# BEGIN SOLUTION", "# BEGIN TESTS"):
+                inside = src.strip()
+            elif cell["cell_type"] == "raw" and src.strip() in ("# END SOLUTION", "# END TESTS"):
+                inside = None
+            elif inside and cell["cell_type"] == "code":
+                body = src.split("# BEGIN SOLUTION")[-1].split("# END SOLUTION")[0]
+                body = body.split('""" # END TEST CONFIG')[-1]
+                block = "\n".join(line.strip() for line in body.strip().splitlines())
+                if "\n" in block:
+                    secrets.append(block)
+    assert secrets, "no solution or test blocks found in the masters"
+    published = "\n".join(p.read_text(errors="ignore") for p in html.rglob("*") if p.suffix in (".html", ".js", ".ipynb", ".txt"))
+    assert "BEGIN SOLUTION" not in published and "hidden: true" not in published
+    published = "\n".join(line.strip() for line in published.splitlines())
+    leaked = [s for s in secrets if s in published]
+    assert not leaked, leaked[:3]
