@@ -28,3 +28,18 @@ def test_not_linearly_separable():
         W -= 1.0 * X.T @ g
         b -= 1.0 * g.sum(axis=0)
     assert np.mean(np.argmax(X @ W + b, axis=1) == y) < 0.7
+
+
+def test_noise_free_spirals_do_not_depend_on_the_seed():
+    a, ya = sb.make_spirals(n_per_class=4, n_classes=2, noise=0.0, seed=0)
+    b, yb = sb.make_spirals(n_per_class=4, n_classes=2, noise=0, seed=None)
+    assert_array_equal(a, b)
+    assert_array_equal(ya, [0, 0, 0, 0, 1, 1, 1, 1])
+    # point i of class k: radius i/(n-1), angle 4(k + r)
+    r, theta = 2 / 3, 4 * (1 + 2 / 3)
+    np.testing.assert_allclose(a[6], [r * np.sin(theta), r * np.cos(theta)], rtol=1e-15)
+
+
+def test_numpy_integers_are_accepted():
+    X, y = sb.make_spirals(n_per_class=np.int64(3), n_classes=np.int32(2), noise=np.float32(0.1))
+    assert X.shape == (6, 2) and y.shape == (6,)

@@ -9,7 +9,6 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 import softmaxbook as sb
-from conftest import ref_log_softmax
 
 
 def test_large_logits_give_an_exact_finite_loss():

@@ -57,3 +57,72 @@ def test_training_is_deterministic():
     a = sb.train_mlp(X, y, n_hidden=8, epochs=20, seed=3)
     b = sb.train_mlp(X, y, n_hidden=8, epochs=20, seed=3)
     assert_array_equal(a[1], b[1])
+
+
+def test_different_seeds_give_different_networks():
+    # so that test_training_is_deterministic would notice a seed that is ignored
+    a, b = sb.init_mlp(2, 8, 3, seed=0), sb.init_mlp(2, 8, 3, seed=1)
+    assert not np.array_equal(a["W1"], b["W1"])
+    assert_array_equal(sb.init_mlp(2, 8, 3, seed=np.int64(1))["W1"], b["W1"])
+
+
+def test_init_scales():
+    params = sb.init_mlp(50, 400, 3, seed=0)
+    assert_allclose(params["W1"].std(), np.sqrt(2 / 50), rtol=0.05)  # He scale
+    assert_allclose(params["W2"].std(), 0.01 * np.sqrt(2 / 400), rtol=0.1)
+    assert_array_equal(params["b1"], 0)
+    assert_array_equal(params["b2"], 0)
+
+
+def test_forward_backward_and_predict_agree_with_the_fused_call():
+    X, y = sb.make_spirals(n_per_class=6, n_classes=3, seed=2)
+    params = sb.init_mlp(2, 5, 3, seed=2)
+    params["W2"] *= 50
+    logits, cache = sb.mlp_forward(params, X)
+    assert_allclose(logits, np.maximum(X @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"], rtol=1e-14)
+    loss, grads = sb.mlp_loss_and_grads(params, X, y)
+    assert loss == sb.cross_entropy(logits, y)
+    by_parts = sb.mlp_backward(params, cache, sb.cross_entropy_grad(logits, y))
+    for name in params:
+        assert_array_equal(grads[name], by_parts[name])
+    assert_array_equal(sb.predict(params, X), np.argmax(logits, axis=1))
+
+
+def test_layers_on_integer_input_compute_in_float64():
+    out = sb.dense_forward(np.array([[1, 2]]), np.array([[1], [1]]), np.array([1]))
+    assert out.dtype == np.float64 and out[0, 0] == 4.0
+    assert sb.relu(np.array([-1, 2])).dtype == np.float64
+    assert sb.relu(np.array([-1, 2], np.float32)).dtype == np.float32
+
+
+def test_sgd_step_updates_only_the_given_keys_in_place():
+    w, v = np.array([1.0, 2.0]), np.array([3.0])
+    params = {"w": w, "v": v}
+    sb.sgd_step(params, {"w": [1.0, 1.0]}, lr=0.5)
+    assert params["w"] is w  # the same array, changed in place
+    assert_array_equal(w, [0.5, 1.5])
+    assert_array_equal(v, [3.0])
+
+
+def test_train_mlp_is_the_loop_of_the_book():
+    # chapter 8 checks this too: train_mlp = init_mlp, then mlp_loss_and_grads + sgd_step
+    X, y = sb.make_spirals(n_per_class=10, n_classes=3, seed=4)
+    params, history = sb.train_mlp(X, y, n_hidden=6, lr=0.7, epochs=25, seed=5)
+    p = sb.init_mlp(2, 6, 3, seed=5)
+    expected = []
+    for _ in range(25):
+        loss, grads = sb.mlp_loss_and_grads(p, X, y)
+        expected.append(loss)
+        sb.sgd_step(p, grads, 0.7)
+    assert_array_equal(history, expected)
+    for name in p:
+        assert_array_equal(params[name], p[name])
+
+
+def test_train_mlp_infers_the_classes_from_the_largest_label():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    params, history = sb.train_mlp(X, [0.0, 3.0, 3.0], n_hidden=4, epochs=3)  # integral floats are labels
+    assert params["W2"].shape == (4, 4) and history.shape == (3,)
+    params, history = sb.train_mlp(X, [0, 1, 1], epochs=0)
+    assert history.shape == (0,)
+    assert_array_equal(params["W1"], sb.init_mlp(2, 64, 2)["W1"])

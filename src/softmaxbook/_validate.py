@@ -1,26 +1,62 @@
 """Input checks shared by every public function.
 
-Each checker takes the value and the argument's name, returns a clean NumPy array, and
-raises ``TypeError`` (wrong kind of data) or ``ValueError`` (right kind, wrong values) with
-a message that names the argument: "`labels` must be integers in [0, 5); got 7 at
-position 3".
+Each checker takes the value and the argument's name, returns a clean value (a NumPy array
+for array arguments), and raises ``TypeError`` (wrong kind of data) or ``ValueError``
+(right kind, wrong shape or values) with a message that names the argument, says what was
+expected and what came: "`labels` must be integers in [0, 5); got 7 at position 3".
+
+Shapes are given as tuples of sizes and symbols: ``("N", 3)`` accepts any number of rows
+of 3 columns, and the message shows the expectation as written, "(N, 3)".
 """
 
 import numpy as np
 
+MLP_KEYS = ("W1", "b1", "W2", "b2")
+
+
+def as_any_array(x, name):
+    """np.asarray(x), with a ragged nested list reported as a ValueError naming `name`."""
+    try:
+        return np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"`{name}` must be a rectangular array of numbers; {err}") from None
+
 
 def as_float_array(x, name):
     """`x` as a float array: float32/float64 kept, integers -> float64, float16 -> float32."""
-    try:
-        a = np.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"`{name}` must be a rectangular array of numbers; {err}") from None
+    a = as_any_array(x, name)
     if a.dtype == bool or a.dtype.kind not in "iuf":
         raise TypeError(f"`{name}` must hold real numbers; got dtype {a.dtype}")
     if a.dtype.kind in "iu":
         return a.astype(np.float64)
     if a.dtype == np.float16:
         return a.astype(np.float32)
+    return a
+
+
+def _shape_text(spec):
+    return "(" + ", ".join(map(str, spec)) + ("," if len(spec) == 1 else "") + ")"
+
+
+def check_shape(a, name, spec, why=""):
+    """Raise unless `a` has ``len(spec)`` dimensions, each the size in `spec` (a str: any size)."""
+    fits = a.ndim == len(spec) and all(isinstance(s, str) or s == n for s, n in zip(spec, a.shape, strict=True))
+    if not fits:
+        raise ValueError(f"`{name}` must have shape {_shape_text(spec)}{why}; got shape {a.shape}")
+
+
+def as_array(x, name, shape=None, why="", nonempty=False):
+    """A finite float array, of the shape `shape` (see `check_shape`) if given.
+
+    The finiteness check is one pass over the data: use it where the function's own work
+    is at least that (the network's layers), not on the benchmarked loss path.
+    """
+    a = as_float_array(x, name)
+    if shape is not None:
+        check_shape(a, name, shape, why)
+    if nonempty and a.size == 0:
+        raise ValueError(f"`{name}` must not be empty; got shape {a.shape}")
+    check_finite(a, name)
     return a
 
 
@@ -38,10 +74,64 @@ def as_logits(z, name="z", min_ndim=0):
     return a
 
 
+def as_logits_along(z, axis, name="z"):
+    """Logits of at least one dimension and `axis` as a non-negative index into them."""
+    a = as_logits(z, name, min_ndim=1)
+    return a, check_axis(axis, a.ndim)
+
+
+def as_rows(x, name):
+    """A float array of shape (N, K) or (K,), non-empty; finiteness is left to the caller."""
+    a = as_logits(x, name, min_ndim=1)
+    if a.ndim > 2:
+        raise ValueError(f"`{name}` must have shape (N, K) or (K,); got shape {a.shape}")
+    return a
+
+
+def _check_integer_kind(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an integer; got {value!r}")
+
+
+def check_int(value, name, minimum):
+    """`value` as a Python int >= `minimum`; bools and integral floats are not integers."""
+    _check_integer_kind(value, name)
+    if value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value}")
+    return int(value)
+
+
+def check_number(value, name, minimum=None, strict=False):
+    """`value` as a finite real number (Python or NumPy scalar), >= `minimum` (> if `strict`)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"`{name}` must be a real number; got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be finite; got {value}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        raise ValueError(f"`{name}` must be {'>' if strict else '>='} {minimum}; got {value}")
+    return value
+
+
+def check_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_seed(seed, name="seed"):
+    """A seed for ``np.random.default_rng``: None (fresh entropy) or an integer >= 0."""
+    return None if seed is None else check_int(seed, name, 0)
+
+
+def check_callable(f, name):
+    if not callable(f):
+        raise TypeError(f"`{name}` must be callable; got {type(f).__name__}")
+    return f
+
+
 def check_axis(axis, ndim):
     """`axis` as a non-negative int naming one of `ndim` axes."""
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"`axis` must be an integer; got {axis!r}")
+    _check_integer_kind(axis, "axis")
     if not -ndim <= axis < ndim:
         raise ValueError(f"`axis` must be in [{-ndim}, {ndim}) for an array of {ndim} dimension(s); got {axis}")
     return int(axis) % ndim
@@ -72,23 +162,29 @@ def check_finite(a, name):
         raise ValueError(f"`{name}` must be finite; got nan or inf")
 
 
-def as_labels(labels, n, k, name="labels"):
-    """Integer class labels of shape (n,), each in [0, k)."""
-    a = np.asarray(labels)
+def as_labels(labels, n, k, name="labels", rows="the batch"):
+    """Integer class labels of shape (n,), each in [0, k).
+
+    ``n=None`` accepts any length; ``k=None`` (the number of classes is inferred from the
+    labels) checks only that they are >= 0. `rows` names what must match n in the message.
+    """
+    a = as_any_array(labels, name)
     if a.dtype == bool or a.dtype.kind not in "iuf":
         raise TypeError(f"`{name}` must be integer class labels; got dtype {a.dtype}")
     if a.ndim != 1:
-        raise ValueError(f"`{name}` must have shape ({n},); got shape {a.shape}")
-    if a.shape[0] != n:
-        raise ValueError(f"`{name}` has {a.shape[0]} entries but the batch has {n} rows")
+        raise ValueError(f"`{name}` must have shape ({'N' if n is None else n},); got shape {a.shape}")
     if a.dtype.kind == "f":
         bad = np.flatnonzero(~np.isfinite(a) | (a != np.round(a)))
         if bad.size:
             raise ValueError(f"`{name}` must be integers; got {a[bad[0]]} at position {bad[0]}")
-    bad = np.flatnonzero((a < 0) | (a >= k))
+    bad = np.flatnonzero((a < 0) | (a >= k) if k is not None else a < 0)
     if bad.size:
         value = a[bad[0]].item()
-        raise ValueError(f"`{name}` must be integers in [0, {k}); got {value:g} at position {bad[0]}")
+        bound = "K" if k is None else k
+        raise ValueError(f"`{name}` must be integers in [0, {bound}); got {value:g} at position {bad[0]}")
+    # the count last: a bad value says more about what went wrong than a count does
+    if n is not None and a.shape[0] != n:
+        raise ValueError(f"`{name}` has {a.shape[0]} entries but {rows} has {n} rows")
     return a.astype(np.intp)
 
 
@@ -112,3 +208,66 @@ def as_distributions(p, shape, name):
 def check_same_shape(a, b, name_a, name_b):
     if a.shape != b.shape:
         raise ValueError(f"`{name_b}` must have the shape of `{name_a}`, {a.shape}; got {b.shape}")
+
+
+# --- the two-layer network ----------------------------------------------------------------
+
+
+def as_mlp_params(params):
+    """The MLP's parameters as a new dict of finite float arrays with consistent shapes.
+
+    W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); keys beyond these four are ignored. The arrays
+    themselves are not copied.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"`params` must be a dict with keys {', '.join(MLP_KEYS)}; got {type(params).__name__}")
+    missing = [key for key in MLP_KEYS if key not in params]
+    if missing:
+        raise ValueError(f"`params` must have keys {', '.join(MLP_KEYS)}; missing {', '.join(missing)}")
+    W1 = as_array(params["W1"], "params['W1']", ("D", "H"))
+    b1 = as_array(params["b1"], "params['b1']", (W1.shape[1],), " (H, the columns of W1)")
+    W2 = as_array(params["W2"], "params['W2']", (W1.shape[1], "K"), " (H, the columns of W1)")
+    b2 = as_array(params["b2"], "params['b2']", (W2.shape[1],), " (K, the columns of W2)")
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def as_mlp_inputs(params, X, nonempty=False):
+    """Validated MLP parameters and inputs X of shape (N, D), D the rows of W1."""
+    p = as_mlp_params(params)
+    X = as_array(X, "X", ("N", p["W1"].shape[0]), " (D, the rows of params['W1'])", nonempty)
+    return p, X
+
+
+def as_mlp_cache(cache, p):
+    """The (X, a, h) tuple of `mlp_forward`: X (N, D), a and h (N, H) for parameters p."""
+    if not isinstance(cache, tuple) or len(cache) != 3:
+        raise TypeError(f"`cache` must be the tuple (X, a, h) that mlp_forward returns; got {type(cache).__name__}")
+    d, h = p["W1"].shape
+    X = as_array(cache[0], "cache[0]", ("N", d), " (D, the rows of params['W1'])")
+    why = " (N, the rows of X; H, the columns of params['W1'])"
+    a = as_array(cache[1], "cache[1]", (X.shape[0], h), why)
+    return X, a, as_array(cache[2], "cache[2]", (X.shape[0], h), why)
+
+
+def as_sgd_grads(params, grads):
+    """Check that each gradient matches a float-array parameter it can update in place.
+
+    Returns the gradients as a new dict of finite float arrays; `params` is left as given.
+    """
+    for name, value in (("params", params), ("grads", grads)):
+        if not isinstance(value, dict):
+            raise TypeError(f"`{name}` must be a dict of arrays; got {type(value).__name__}")
+    checked = {}
+    for key, g in grads.items():
+        if key not in params:
+            raise ValueError(f"`grads` has key {key!r} but `params` does not; `params` has {list(params)}")
+        p = params[key]
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"`params[{key!r}]` must be a float ndarray (it is updated in place); got {_kind(p)}")
+        as_array(p, f"params[{key!r}]")
+        checked[key] = as_array(g, f"grads[{key!r}]", p.shape, f" (the shape of params[{key!r}])")
+    return checked
+
+
+def _kind(x):
+    return f"ndarray of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__

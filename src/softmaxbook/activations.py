@@ -9,7 +9,7 @@ largest exponent is :math:`e^0 = 1` and nothing overflows:
 
 import numpy as np
 
-from ._validate import as_float_array, as_logits, check_axis, check_not_nan, check_row_max
+from ._validate import as_float_array, as_logits_along, check_bool, check_not_nan, check_row_max
 
 
 def sigmoid(x):
@@ -24,6 +24,11 @@ def sigmoid(x):
     -------
     ndarray or scalar
         Values in [0, 1], float32 for float32 input, else float64.
+
+    See Also
+    --------
+    sigmoid_grad : its derivative, :math:`\sigma(1 - \sigma)`.
+    softmax : the same idea for K classes.
 
     Notes
     -----
@@ -58,6 +63,10 @@ def sigmoid_grad(x):
     ndarray or scalar
         Values in [0, 1/4], the maximum at x = 0.
 
+    See Also
+    --------
+    sigmoid : the function itself.
+
     Notes
     -----
     Evaluated as :math:`e^{-|x|}/(1 + e^{-|x|})^2`, which equals
@@ -78,9 +87,10 @@ def sigmoid_grad(x):
 
 
 def _shift_by_max(z, axis, name):
-    """Validate logits; return d = z - max(z) along `axis` (every d <= 0), the max, its index."""
-    z = as_logits(z, name, min_ndim=1)
-    axis = check_axis(axis, z.ndim)
+    """Return d = z - max(z) along `axis` (every d <= 0), the max and its index.
+
+    `z` comes validated (`as_logits_along`); its finiteness is checked here, on the maxima.
+    """
     i = np.argmax(z, axis=axis, keepdims=True)
     m = np.take_along_axis(z, i, axis=axis)
     check_row_max(m, name)
@@ -123,6 +133,11 @@ def logsumexp(z, axis=-1, keepdims=False):
     ndarray or scalar
         The log-sum-exp of each slice.
 
+    See Also
+    --------
+    softmax : the gradient of `logsumexp`.
+    log_softmax : :math:`z - \operatorname{logsumexp}(z)`.
+
     Notes
     -----
     With :math:`m = \max_j z_j`,
@@ -133,7 +148,14 @@ def logsumexp(z, axis=-1, keepdims=False):
     :math:`m \le \operatorname{logsumexp}(z) \le m + \log K`. The gradient of `logsumexp`
     is `softmax`. The result is exact to a few ulps relative to itself unless
     :math:`m` and the log of the sum nearly cancel (a result near 0 from logits
-    that are not), where the problem itself is ill-conditioned.
+    that are not), where the problem itself is ill-conditioned. The shift and the
+    ``log1p`` of the sum without the max's term follow Blanchard, Higham and Higham [1]_.
+
+    References
+    ----------
+    .. [1] Blanchard, P., Higham, D. J., & Higham, N. J. (2021). "Accurate computation of
+       the log-sum-exp and softmax functions". *IMA Journal of Numerical Analysis*, 41(4),
+       2311–2330. https://doi.org/10.1093/imanum/draa038
 
     Examples
     --------
@@ -142,6 +164,8 @@ def logsumexp(z, axis=-1, keepdims=False):
     >>> float(sb.logsumexp([1000.0, 1000.0]))   # np.log(np.sum(np.exp(...))) gives inf
     1000.6931471805599
     """
+    z, axis = as_logits_along(z, axis)
+    keepdims = check_bool(keepdims, "keepdims")
     d, m, e, rest = _shifted_exp(z, axis, "z")
     out = m + np.log1p(rest)
     return out if keepdims else np.squeeze(out, axis=axis)[()]
@@ -162,11 +186,25 @@ def softmax(z, axis=-1):
     ndarray
         Probabilities of the shape of `z`; float32 for float32 input, else float64.
 
+    See Also
+    --------
+    log_softmax : its logarithm, accurate where ``np.log(softmax(z))`` is not.
+    logsumexp : its normaliser, :math:`\log \sum_j e^{z_j}`; softmax is its gradient.
+    naive_softmax : the unshifted formula, which overflows.
+
     Notes
     -----
     Softmax is unchanged by adding a constant to every logit, so it is computed from
     :math:`z - \max z`, whose largest exponent is :math:`e^0 = 1`: no overflow, and the sum
-    of the exponentials is at least 1, so no division by zero.
+    of the exponentials is at least 1, so no division by zero. Blanchard, Higham and
+    Higham [1]_ show that the shift costs no accuracy: the shifted formula's rounding-error
+    bounds are as small as the unshifted one's, without its overflow.
+
+    References
+    ----------
+    .. [1] Blanchard, P., Higham, D. J., & Higham, N. J. (2021). "Accurate computation of
+       the log-sum-exp and softmax functions". *IMA Journal of Numerical Analysis*, 41(4),
+       2311–2330. https://doi.org/10.1093/imanum/draa038
 
     Examples
     --------
@@ -178,6 +216,7 @@ def softmax(z, axis=-1):
     >>> print(sb.softmax(np.array([1000.0, 0.0, -np.inf])))   # the naive form gives nan
     [1. 0. 0.]
     """
+    z, axis = as_logits_along(z, axis)
     p, _, _ = _shift_by_max(z, axis, "z")
     np.exp(p, out=p)
     p /= np.sum(p, axis=axis, keepdims=True)
@@ -199,6 +238,11 @@ def log_softmax(z, axis=-1):
     ndarray
         Log-probabilities of the shape of `z`.
 
+    See Also
+    --------
+    softmax : the probabilities themselves.
+    logsumexp : the normaliser that `log_softmax` subtracts.
+
     Notes
     -----
     ``np.log(softmax(z))`` gives -inf once a probability underflows, and loses the
@@ -207,7 +251,14 @@ def log_softmax(z, axis=-1):
     .. math:: \log \operatorname{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m},
 
     both terms are <= 0 (no cancellation), and the log of the sum is taken as
-    ``log1p`` of the sum without the max's own term, exact even when that is 1e-50.
+    ``log1p`` of the sum without the max's own term, exact even when that is 1e-50
+    (the approach of Blanchard, Higham and Higham [1]_).
+
+    References
+    ----------
+    .. [1] Blanchard, P., Higham, D. J., & Higham, N. J. (2021). "Accurate computation of
+       the log-sum-exp and softmax functions". *IMA Journal of Numerical Analysis*, 41(4),
+       2311–2330. https://doi.org/10.1093/imanum/draa038
 
     Examples
     --------
@@ -218,6 +269,7 @@ def log_softmax(z, axis=-1):
     >>> print(sb.log_softmax(np.array([0.0, -120.0]))[0])
     -7.667648073722e-53
     """
+    z, axis = as_logits_along(z, axis)
     d, m, e, rest = _shifted_exp(z, axis, "z")
     d -= np.log1p(rest)
     return d
@@ -233,7 +285,7 @@ def naive_softmax(z, axis=-1):
     Parameters
     ----------
     z : array_like
-        Logits.
+        Logits; finite or -inf, at least one finite per slice (the rules of `softmax`).
     axis : int, optional
         The axis along which to normalise. Default: the last.
 
@@ -241,6 +293,10 @@ def naive_softmax(z, axis=-1):
     -------
     ndarray
         The naive result, nan where it broke.
+
+    See Also
+    --------
+    softmax : the stable version, shifted by the max.
 
     Examples
     --------
@@ -251,8 +307,8 @@ def naive_softmax(z, axis=-1):
     >>> print(sb.naive_softmax(np.array([1000.0, 1.0])))
     [nan  0.]
     """
-    z = as_logits(z, "z", min_ndim=1)
-    axis = check_axis(axis, z.ndim)
+    z, axis = as_logits_along(z, axis)
+    check_row_max(np.max(z, axis=axis), "z")  # the input obeys softmax's rules; only exp overflows
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(z)
         return e / np.sum(e, axis=axis, keepdims=True)

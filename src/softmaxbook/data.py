@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._validate import check_int, check_number, check_seed
+
 
 def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     r"""Interleaved 2-D spirals, one arm per class: a set no linear classifier separates.
@@ -9,6 +11,18 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     Point i of class k sits at radius :math:`r_i = i/(n-1)` and angle
     :math:`\theta_i = 4(k + r_i) + \varepsilon_i`, :math:`\varepsilon_i \sim \mathcal N(0, \text{noise}^2)`,
     i.e. at :math:`r_i(\sin\theta_i, \cos\theta_i)`.
+
+    Parameters
+    ----------
+    n_per_class : int, optional
+        n, the number of points on each arm, at least 2 (the first at the centre, the last
+        on the unit circle).
+    n_classes : int, optional
+        K, the number of arms and classes, at least 1.
+    noise : float, optional
+        The standard deviation of the angular noise, in radians, >= 0.
+    seed : int or None, optional
+        Seeds ``np.random.default_rng``: the same seed gives the same points.
 
     Returns
     -------
@@ -25,9 +39,9 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     >>> print(X.shape, np.bincount(y))
     (15, 2) [5 5 5]
     """
-    if n_per_class < 2 or n_classes < 1:
-        raise ValueError(f"`n_per_class` must be >= 2 and `n_classes` >= 1; got {n_per_class}, {n_classes}")
-    rng = np.random.default_rng(seed)
+    n_per_class, n_classes = check_int(n_per_class, "n_per_class", 2), check_int(n_classes, "n_classes", 1)
+    noise = check_number(noise, "noise", minimum=0)
+    rng = np.random.default_rng(check_seed(seed))
     r = np.tile(np.linspace(0, 1, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
     theta = 4 * (y + r) + noise * rng.standard_normal(r.size)

@@ -8,7 +8,35 @@ with error :math:`O(h^2)` from the Taylor series plus :math:`O(\epsilon / h)` fr
 
 import numpy as np
 
-from ._validate import as_float_array
+from ._validate import as_array, check_callable, check_number
+
+
+def _value(f, x, shape, why=""):
+    """f(x) as a finite float64 array of the given shape (None: any), never a view of x.
+
+    An f that returns its argument or a view of it (``lambda v: v[::-1]``) would otherwise
+    see f(x + h) change under it when x moves on to x - h.
+    """
+    out = as_array(f(x), "f(x)", shape, why).astype(np.float64, copy=False)
+    return out.copy() if np.may_share_memory(out, x) else out
+
+
+def _central_differences(f, x, h, scalar):
+    """The Jacobian of f at x; with `scalar`, f must return a scalar (a gradient)."""
+    f, h = check_callable(f, "f"), check_number(h, "h", minimum=0, strict=True)
+    # A private copy: the loop below moves one entry at a time and must not touch the caller's x.
+    x = as_array(x, "x", nonempty=True).astype(np.float64, copy=True)
+    fx = _value(f, x, () if scalar else None, " (a scalar, for a gradient: use numerical_jacobian otherwise)")
+    J = np.empty(fx.shape + x.shape)
+    for j in np.ndindex(x.shape):
+        xj = x[j]
+        x[j] = xj + h
+        up = _value(f, x, fx.shape, " (the shape of `f` at `x`)")
+        x[j] = xj - h
+        down = _value(f, x, fx.shape, " (the shape of `f` at `x`)")
+        x[j] = xj
+        J[(...,) + j] = (up - down) / (2 * h)
+    return J
 
 
 def numerical_jacobian(f, x, h=1e-6):
@@ -17,12 +45,13 @@ def numerical_jacobian(f, x, h=1e-6):
     Parameters
     ----------
     f : callable
-        Maps an array of the shape of `x` to an array (or a scalar). `f` must not keep a
-        reference to its argument: it is called on one array that is changed in place.
+        Maps an array of the shape of `x` to an array (or a scalar) of real numbers,
+        finite at and near `x`. `f` must not keep a reference to its argument: it is called
+        on one array that is changed in place (a copy of `x`; `x` itself is not touched).
     x : array_like
-        The point, computed in float64.
+        The point, finite and non-empty; computed in float64.
     h : float, optional
-        The step.
+        The step, > 0.
 
     Returns
     -------
@@ -38,22 +67,26 @@ def numerical_jacobian(f, x, h=1e-6):
     >>> print(np.allclose(J, sb.softmax_jacobian(z), atol=1e-9))
     True
     """
-    x = as_float_array(x, "x").astype(np.float64, copy=True)
-    fx = np.asarray(f(x), dtype=np.float64)
-    J = np.empty(fx.shape + x.shape)
-    for j in np.ndindex(x.shape):
-        xj = x[j]
-        x[j] = xj + h
-        up = np.asarray(f(x), dtype=np.float64)
-        x[j] = xj - h
-        down = np.asarray(f(x), dtype=np.float64)
-        x[j] = xj
-        J[(...,) + j] = (up - down) / (2 * h)
-    return J
+    return _central_differences(f, x, h, scalar=False)
 
 
 def numerical_gradient(f, x, h=1e-6):
-    r"""Central-difference gradient of a scalar function `f` at `x`, the shape of `x`.
+    r"""Central-difference gradient :math:`\nabla f(x)` of a scalar function `f` at `x`.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array of the shape of `x` to a real scalar, finite at and near `x`; called
+        on a copy of `x` that is changed in place.
+    x : array_like
+        The point, finite and non-empty; computed in float64.
+    h : float, optional
+        The step, > 0.
+
+    Returns
+    -------
+    ndarray
+        :math:`\partial f / \partial x`, the shape of `x`.
 
     Examples
     --------
@@ -63,9 +96,7 @@ def numerical_gradient(f, x, h=1e-6):
     >>> print(np.allclose(g, sb.softmax(np.array([1.0, 2.0]))))   # d logsumexp = softmax
     True
     """
-    if np.ndim(f(np.asarray(x, dtype=np.float64))) != 0:
-        raise ValueError("`f` must return a scalar for a gradient; use numerical_jacobian")
-    return numerical_jacobian(f, x, h)
+    return _central_differences(f, x, h, scalar=True)
 
 
 def relative_error(a, b):
@@ -76,12 +107,23 @@ def relative_error(a, b):
     the entry-wise relative error of a gradient entry that happens to be near 0. For a
     correct gradient in float64, expect about 1e-9 or less; a wrong one gives 1e-2 or more.
 
+    Parameters
+    ----------
+    a, b : array_like
+        Finite arrays of the same shape, e.g. an analytic and a numerical gradient.
+
+    Returns
+    -------
+    float
+        The relative error in [0, 1]; 0 when both are zero.
+
     Examples
     --------
     >>> import softmaxbook as sb
     >>> print(f"{sb.relative_error([3.0, 4.0], [3.0, 4.00001]):.1e}")
     1.0e-06
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a = as_array(a, "a").astype(np.float64, copy=False)
+    b = as_array(b, "b", a.shape, " (the shape of `a`)").astype(np.float64, copy=False)
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0

@@ -11,7 +11,7 @@ A batch of N rows averages: the loss is the mean of H and the gradient is
 
 import numpy as np
 
-from ._validate import as_distributions, as_labels, as_logits
+from ._validate import as_any_array, as_distributions, as_labels, as_rows, check_int
 from .activations import _shifted_exp
 
 
@@ -23,7 +23,7 @@ def one_hot(labels, num_classes):
     labels : array_like of int, shape (N,)
         Class indices in [0, num_classes).
     num_classes : int
-        K, the number of classes.
+        K, the number of classes, at least 1 (a Python or NumPy integer).
 
     Returns
     -------
@@ -37,28 +37,31 @@ def one_hot(labels, num_classes):
     [[0. 0. 1.]
      [1. 0. 0.]]
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ValueError(f"`num_classes` must be a positive integer; got {num_classes!r}")
-    y = as_labels(labels, np.size(labels), num_classes)
-    return np.eye(num_classes)[y]
+    k = check_int(num_classes, "num_classes", 1)
+    return np.eye(k)[as_labels(labels, None, k)]
 
 
-def _batch(logits, targets):
-    """Logits as (N, K) and targets as labels (N,) or distributions (N, K).
+def _batch(x, targets, name, target_name):
+    """Rows x as (N, K) and targets as labels (N,) or distributions (N, K).
 
-    A single example, logits (K,) with a scalar label or a (K,) distribution, is a batch
-    of one. Returns (z, labels, dists, single) with exactly one of labels/dists set.
+    `x` comes from `as_rows` (logits or probabilities). A single example, x of shape (K,)
+    with a scalar label or a (K,) distribution, is a batch of one. Returns
+    (x, labels, dists, single) with exactly one of labels/dists set.
     """
-    z = as_logits(logits, "logits", min_ndim=1)
-    single = z.ndim == 1
+    targets = as_any_array(targets, target_name)
+    single = x.ndim == 1
     if single:
-        z, targets = z[None], np.asarray(targets)[None]
-    if z.ndim != 2:
-        raise ValueError(f"`logits` must have shape (N, K) or (K,); got shape {z.shape}")
-    n, k = z.shape
-    if np.ndim(targets) == 2:
-        return z, None, as_distributions(targets, (n, k), "targets").astype(z.dtype, copy=False), single
-    return z, as_labels(targets, n, k, "targets"), None, single
+        x, targets = x[None], targets[None]
+    n, k = x.shape
+    if targets.ndim == 2:
+        return x, None, as_distributions(targets, (n, k), target_name), single
+    return x, as_labels(targets, n, k, target_name, rows=f"`{name}`"), None, single
+
+
+def _logit_batch(logits, targets):
+    """`_batch` for logits, with distribution targets in the logits' dtype."""
+    z, labels, dists, single = _batch(as_rows(logits, "logits"), targets, "logits", "targets")
+    return z, labels, None if dists is None else dists.astype(z.dtype, copy=False), single
 
 
 def _row_losses(d, log_s, labels, dists):
@@ -70,13 +73,36 @@ def _row_losses(d, log_s, labels, dists):
     return -y_log_p.sum(axis=1)
 
 
+def _loss(z, labels, dists):
+    """Mean loss of validated (N, K) logits, and the e = exp(z - max), ``rest`` it computed.
+
+    The part `cross_entropy` and `cross_entropy_and_grad` share: the gradient reuses e (see
+    `_shifted_exp`) to form the probabilities in place.
+    """
+    d, _, e, rest = _shifted_exp(z, -1, "logits")
+    return float(np.mean(_row_losses(d, np.log1p(rest), labels, dists))), e, rest
+
+
+def _loss_and_grad(z, labels, dists):
+    """Mean loss and its gradient (softmax(z) - Y) / N, the probabilities formed in place."""
+    loss, grad, rest = _loss(z, labels, dists)
+    n = z.shape[0]
+    grad /= 1 + rest
+    if labels is not None:
+        grad[np.arange(n), labels] -= 1
+    else:
+        grad -= dists
+    grad /= n
+    return loss, grad
+
+
 def cross_entropy(logits, targets):
     r"""Mean cross-entropy :math:`-\frac1N \sum_n \sum_k Y_{nk} \log \operatorname{softmax}(Z_n)_k`.
 
     Parameters
     ----------
     logits : array_like, shape (N, K) or (K,)
-        Unnormalised scores Z.
+        Unnormalised scores Z; finite or -inf (a masked class), at least one finite per row.
     targets : array_like
         Integer labels, shape (N,) (a scalar for a single row of logits), or probability
         rows Y of shape (N, K) (soft targets, e.g. label smoothing).
@@ -101,9 +127,8 @@ def cross_entropy(logits, targets):
     >>> print(round(sb.cross_entropy(np.zeros((2, 4)), [0, 3]), 6), round(np.log(4), 6))
     1.386294 1.386294
     """
-    z, labels, dists, _ = _batch(logits, targets)
-    d, m, e, rest = _shifted_exp(z, -1, "logits")
-    return float(np.mean(_row_losses(d, np.log1p(rest), labels, dists)))
+    z, labels, dists, _ = _logit_batch(logits, targets)
+    return _loss(z, labels, dists)[0]
 
 
 def cross_entropy_grad(logits, targets):
@@ -111,7 +136,7 @@ def cross_entropy_grad(logits, targets):
 
     Parameters
     ----------
-    logits, targets
+    logits, targets : array_like
         As for `cross_entropy`.
 
     Returns
@@ -134,7 +159,7 @@ def cross_entropy_and_grad(logits, targets):
 
     Parameters
     ----------
-    logits, targets
+    logits, targets : array_like
         As for `cross_entropy`.
 
     Returns
@@ -157,17 +182,8 @@ def cross_entropy_and_grad(logits, targets):
     >>> print(round(loss, 4), grad.round(4), grad.sum().round(12))
     0.417 [[-0.341   0.2424  0.0986]] 0.0
     """
-    z, labels, dists, single = _batch(logits, targets)
-    d, m, e, rest = _shifted_exp(z, -1, "logits")
-    n = z.shape[0]
-    loss = float(np.mean(_row_losses(d, np.log1p(rest), labels, dists)))
-    grad = e
-    grad /= 1 + rest
-    if labels is not None:
-        grad[np.arange(n), labels] -= 1
-    else:
-        grad -= dists
-    grad /= n
+    z, labels, dists, single = _logit_batch(logits, targets)
+    loss, grad = _loss_and_grad(z, labels, dists)
     return loss, grad[0] if single else grad
 
 
@@ -196,18 +212,10 @@ def cross_entropy_from_probs(y_true, y_pred):
     >>> print(round(sb.cross_entropy_from_probs(1, [0.228, 0.619, 0.153]), 5))   # -ln 0.619
     0.47965
     """
-    p = np.asarray(y_pred)
-    single = p.ndim == 1
-    if single:
-        p, y_true = p[None], np.asarray(y_true)[None]
-    if p.ndim != 2:
-        raise ValueError(f"`y_pred` must have shape (N, K) or (K,); got shape {p.shape}")
+    p, labels, y, _ = _batch(as_rows(y_pred, "y_pred"), y_true, "y_pred", "y_true")
     p = as_distributions(p, p.shape, "y_pred")
-    n, k = p.shape
     with np.errstate(divide="ignore"):  # log(0) = -inf is the true surprise of an impossible class
-        if np.ndim(y_true) == 2:
-            y = as_distributions(y_true, (n, k), "y_true")
+        if y is not None:
             y_log_p = np.multiply(y, np.log(p), out=np.zeros_like(p), where=y > 0)
             return float(-np.mean(y_log_p.sum(axis=1)))
-        labels = as_labels(y_true, n, k, "y_true")
-        return float(-np.mean(np.log(p[np.arange(n), labels])))
+        return float(-np.mean(np.log(p[np.arange(p.shape[0]), labels])))

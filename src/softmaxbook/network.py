@@ -5,21 +5,107 @@ local derivative by the upstream gradient.
 
 .. math:: H = \operatorname{relu}(X W_1 + b_1), \quad Z = H W_2 + b_2, \quad
           L = \operatorname{cross\_entropy}(Z, y).
+
+The public functions validate their arguments, then call the private ones (``_forward``,
+``_backward``, ...) that do the arithmetic on checked arrays: `train_mlp` checks its data
+once, not at every layer of every epoch.
 """
 
 import numpy as np
 
-from ._validate import as_float_array
-from .losses import cross_entropy_and_grad
+from ._validate import (
+    as_array,
+    as_labels,
+    as_mlp_cache,
+    as_mlp_inputs,
+    as_mlp_params,
+    as_sgd_grads,
+    check_int,
+    check_number,
+    check_seed,
+)
+from .losses import _loss_and_grad
+
+
+def _forward(p, X):
+    a = X @ p["W1"] + p["b1"]
+    h = np.maximum(a, 0)
+    return h @ p["W2"] + p["b2"], (X, a, h)
+
+
+def _dense_backward(dout, x, W):
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+
+
+def _backward(p, cache, dlogits):
+    X, a, h = cache
+    dh, dW2, db2 = _dense_backward(dlogits, h, p["W2"])
+    _, dW1, db1 = _dense_backward(dh * (a > 0), X, p["W1"])
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def _loss_and_grads(p, X, y):
+    logits, cache = _forward(p, X)
+    loss, dlogits = _loss_and_grad(logits, y, None)
+    return loss, _backward(p, cache, dlogits)
+
+
+def _sgd(params, grads, lr):
+    for name, g in grads.items():
+        params[name] -= lr * g
 
 
 def dense_forward(x, W, b):
-    r"""An affine layer :math:`x W + b` for a batch x of shape (N, D_in)."""
+    r"""An affine layer :math:`x W + b` for a batch of inputs.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, D_in)
+        The inputs, one row per example; finite.
+    W : array_like, shape (D_in, D_out)
+        The weights.
+    b : array_like, shape (D_out,)
+        The bias, added to every row.
+
+    Returns
+    -------
+    ndarray, shape (N, D_out)
+        :math:`x W + b`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.ones(3)
+    >>> print(sb.dense_forward(x, W, b))
+    [[2. 3. 4.]]
+    """
+    x = as_array(x, "x", ("N", "D_in"))
+    W = as_array(W, "W", (x.shape[1], "D_out"), " (D_in, the columns of `x`)")
+    b = as_array(b, "b", (W.shape[1],), " (D_out, the columns of `W`)")
     return x @ W + b
 
 
 def dense_backward(dout, x, W):
-    r"""Gradients of :math:`x W + b` given :math:`\partial L/\partial\,\text{out}`: (dx, dW, db).
+    r"""Gradients of :math:`\text{out} = x W + b` given :math:`G = \partial L/\partial\,\text{out}`.
+
+    Parameters
+    ----------
+    dout : array_like, shape (N, D_out)
+        The upstream gradient G.
+    x : array_like, shape (N, D_in)
+        The layer's input in the forward pass.
+    W : array_like, shape (D_in, D_out)
+        The layer's weights.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, D_in)
+        :math:`G W^\top`.
+    dW : ndarray, shape (D_in, D_out)
+        :math:`x^\top G`.
+    db : ndarray, shape (D_out,)
+        :math:`\sum_n G_n`, the column sums of G.
 
     Examples
     --------
@@ -30,17 +116,58 @@ def dense_backward(dout, x, W):
     >>> print(dx.shape, dW.shape, db)
     (2, 3) (3, 4) [2. 2. 2. 2.]
     """
-    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+    x = as_array(x, "x", ("N", "D_in"))
+    W = as_array(W, "W", (x.shape[1], "D_out"), " (D_in, the columns of `x`)")
+    dout = as_array(dout, "dout", (x.shape[0], W.shape[1]), " (N, the rows of `x`; D_out, the columns of `W`)")
+    return _dense_backward(dout, x, W)
 
 
 def relu(x):
-    r""":math:`\max(x, 0)`, elementwise."""
-    return np.maximum(x, 0)
+    r"""The rectifier :math:`\operatorname{relu}(x) = \max(x, 0)`, elementwise.
+
+    Parameters
+    ----------
+    x : array_like
+        Finite real numbers, any shape.
+
+    Returns
+    -------
+    ndarray
+        The shape of `x`; float32 for float32 input, else float64.
+
+    Examples
+    --------
+    >>> import softmaxbook as sb
+    >>> print(sb.relu([-2.0, 0.0, 3.0]))
+    [0. 0. 3.]
+    """
+    return np.maximum(as_array(x, "x"), 0)
 
 
 def relu_backward(dout, x):
-    r"""Pass the upstream gradient where :math:`x > 0`, zero elsewhere."""
-    return dout * (x > 0)
+    r"""Pass the upstream gradient where :math:`x > 0`, zero elsewhere.
+
+    Parameters
+    ----------
+    dout : array_like
+        The upstream gradient :math:`\partial L / \partial \operatorname{relu}(x)`, the shape of `x`.
+    x : array_like
+        The input of `relu` in the forward pass.
+
+    Returns
+    -------
+    ndarray
+        :math:`\partial L / \partial x = \text{dout} \odot [x > 0]`; at the kink x = 0 the
+        gradient is taken as 0.
+
+    Examples
+    --------
+    >>> import softmaxbook as sb
+    >>> print(sb.relu_backward([5.0, 5.0, 5.0], [-1.0, 0.0, 2.0]))
+    [0. 0. 5.]
+    """
+    x = as_array(x, "x")
+    return as_array(dout, "dout", x.shape, " (the shape of `x`)") * (x > 0)
 
 
 def init_mlp(n_in, n_hidden, n_out, seed=0):
@@ -49,6 +176,17 @@ def init_mlp(n_in, n_hidden, n_out, seed=0):
     :math:`W_1 \sim \mathcal N(0, 2/n_{in})` keeps the ReLU layer's activations at a steady
     scale; the output layer starts small (:math:`\times 0.01`) so the first softmax is
     nearly uniform and the first loss is close to :math:`\log K`.
+
+    Parameters
+    ----------
+    n_in : int
+        D, the number of input features, at least 1.
+    n_hidden : int
+        H, the width of the hidden ReLU layer, at least 1.
+    n_out : int
+        K, the number of classes, at least 1.
+    seed : int or None, optional
+        Seeds ``np.random.default_rng``: the same seed gives the same weights.
 
     Returns
     -------
@@ -62,7 +200,8 @@ def init_mlp(n_in, n_hidden, n_out, seed=0):
     >>> print({k: v.shape for k, v in params.items()})
     {'W1': (2, 16), 'b1': (16,), 'W2': (16, 3), 'b2': (3,)}
     """
-    rng = np.random.default_rng(seed)
+    n_in, n_hidden, n_out = check_int(n_in, "n_in", 1), check_int(n_hidden, "n_hidden", 1), check_int(n_out, "n_out", 1)
+    rng = np.random.default_rng(check_seed(seed))
     return {
         "W1": rng.normal(0, np.sqrt(2 / n_in), (n_in, n_hidden)),
         "b1": np.zeros(n_hidden),
@@ -72,24 +211,90 @@ def init_mlp(n_in, n_hidden, n_out, seed=0):
 
 
 def mlp_forward(params, X):
-    """Logits of shape (N, K) and the cache that `mlp_backward` needs."""
-    a = dense_forward(X, params["W1"], params["b1"])
-    h = relu(a)
-    return dense_forward(h, params["W2"], params["b2"]), (X, a, h)
+    r"""The MLP's logits :math:`Z = \operatorname{relu}(X W_1 + b_1) W_2 + b_2` and a cache.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,), as `init_mlp` makes them.
+    X : array_like, shape (N, D)
+        The inputs.
+
+    Returns
+    -------
+    logits : ndarray, shape (N, K)
+        The unnormalised class scores Z.
+    cache : tuple
+        ``(X, a, h)``: the inputs, the hidden pre-activations and activations, which
+        `mlp_backward` needs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> logits, (X, a, h) = sb.mlp_forward(sb.init_mlp(2, 8, 3), np.zeros((5, 2)))
+    >>> print(logits.shape, a.shape, np.all(h == np.maximum(a, 0)))
+    (5, 3) (5, 8) True
+    """
+    return _forward(*as_mlp_inputs(params, X))
 
 
 def mlp_backward(params, cache, dlogits):
-    """Gradients of the loss for every parameter, given ∂L/∂logits; keys as in `params`."""
-    X, a, h = cache
-    dh, dW2, db2 = dense_backward(dlogits, h, params["W2"])
-    _, dW1, db1 = dense_backward(relu_backward(dh, a), X, params["W1"])
-    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    r"""Gradients of the loss for every parameter, given :math:`\partial L/\partial Z`.
+
+    Parameters
+    ----------
+    params : dict
+        The parameters `mlp_forward` used.
+    cache : tuple
+        The ``(X, a, h)`` that `mlp_forward` returned.
+    dlogits : array_like, shape (N, K)
+        The upstream gradient :math:`\partial L/\partial Z`; for the mean cross-entropy,
+        :math:`(\hat Y - Y)/N`.
+
+    Returns
+    -------
+    dict
+        ``{"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}``, each the shape of its parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> X, y = sb.make_spirals(n_per_class=5, n_classes=3, seed=0)
+    >>> params = sb.init_mlp(2, 8, 3)
+    >>> logits, cache = sb.mlp_forward(params, X)
+    >>> grads = sb.mlp_backward(params, cache, sb.cross_entropy_grad(logits, y))
+    >>> print(all(grads[k].shape == params[k].shape for k in params))
+    True
+    """
+    p = as_mlp_params(params)
+    cache = as_mlp_cache(cache, p)
+    dlogits = as_array(dlogits, "dlogits", (cache[0].shape[0], p["W2"].shape[1]),
+                       " (N, the rows of X; K, the columns of params['W2'])")
+    return _backward(p, cache, dlogits)
 
 
 def mlp_loss_and_grads(params, X, y):
     r"""Mean cross-entropy of the MLP on (X, y) and its gradient for every parameter.
 
     The output layer's upstream gradient is the fused :math:`(\hat Y - Y)/N`.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,).
+    X : array_like, shape (N, D)
+        The inputs, N >= 1.
+    y : array_like of int, shape (N,)
+        Class labels in [0, K), K the columns of ``W2``.
+
+    Returns
+    -------
+    loss : float
+        The mean cross-entropy of the network's predictions.
+    grads : dict
+        :math:`\partial L/\partial\theta` for each parameter, keys as in `params`.
 
     Examples
     --------
@@ -100,20 +305,64 @@ def mlp_loss_and_grads(params, X, y):
     >>> print(round(loss, 2), round(float(np.log(3)), 2))   # a nearly uniform start
     1.1 1.1
     """
-    logits, cache = mlp_forward(params, X)
-    loss, dlogits = cross_entropy_and_grad(logits, y)
-    return loss, mlp_backward(params, cache, dlogits)
+    p, X = as_mlp_inputs(params, X, nonempty=True)
+    return _loss_and_grads(p, X, as_labels(y, X.shape[0], p["W2"].shape[1], "y", rows="`X`"))
 
 
 def sgd_step(params, grads, lr):
-    r"""Gradient descent in place: :math:`\theta \leftarrow \theta - \eta\,\nabla_\theta L`."""
-    for name, g in grads.items():
-        params[name] -= lr * g
+    r"""Gradient descent in place: :math:`\theta \leftarrow \theta - \eta\,\nabla_\theta L`.
+
+    Parameters
+    ----------
+    params : dict of ndarray
+        Float arrays, updated in place.
+    grads : dict
+        A gradient for some or all of the keys of `params`, each the shape of its parameter.
+    lr : float
+        The learning rate :math:`\eta \ge 0`.
+
+    Returns
+    -------
+    None
+        Nothing changes if any argument is invalid: all are checked before the first update.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> params = {"w": np.array([1.0, -1.0])}
+    >>> sb.sgd_step(params, {"w": np.array([0.5, -0.5])}, lr=0.1)
+    >>> print(params["w"])
+    [ 0.95 -0.95]
+    """
+    grads = as_sgd_grads(params, grads)
+    _sgd(params, grads, check_number(lr, "lr", minimum=0))
 
 
 def predict(params, X):
-    """The most probable class for each row of X."""
-    return np.argmax(mlp_forward(params, X)[0], axis=1)
+    r"""The most probable class for each row of X: :math:`\arg\max_k Z_{nk}`.
+
+    Parameters
+    ----------
+    params : dict
+        The MLP's parameters (see `init_mlp`).
+    X : array_like, shape (N, D)
+        The inputs.
+
+    Returns
+    -------
+    ndarray of int, shape (N,)
+        The predicted labels, in [0, K).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> params = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.eye(2), "b2": np.zeros(2)}
+    >>> print(sb.predict(params, np.array([[1.0, 0.0], [0.0, 2.0]])))
+    [0 1]
+    """
+    return np.argmax(_forward(*as_mlp_inputs(params, X))[0], axis=1)
 
 
 def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
@@ -122,16 +371,17 @@ def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
     Parameters
     ----------
     X : array_like, shape (N, D)
-        Inputs.
+        Inputs, N >= 1, finite.
     y : array_like of int, shape (N,)
-        Class labels in [0, K), K = ``y.max() + 1``.
+        Class labels, integers >= 0. The number of classes is inferred as
+        K = ``y.max() + 1``, so every label is in [0, K).
     n_hidden : int, optional
-        Width of the hidden ReLU layer.
+        Width of the hidden ReLU layer, at least 1.
     lr : float, optional
-        Learning rate.
+        Learning rate, >= 0.
     epochs : int, optional
-        Number of full-batch steps.
-    seed : int, optional
+        Number of full-batch steps, >= 0.
+    seed : int or None, optional
         Seeds the initial weights: the same call gives the same network.
 
     Returns
@@ -150,11 +400,12 @@ def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
     >>> print(history[0] > history[-1], np.mean(sb.predict(params, X) == y) > 0.8)
     True True
     """
-    X = as_float_array(X, "X")
-    y = np.asarray(y)
+    X = as_array(X, "X", ("N", "D"), nonempty=True)
+    y = as_labels(y, X.shape[0], None, "y", rows="`X`")
+    epochs, lr = check_int(epochs, "epochs", 0), check_number(lr, "lr", minimum=0)
     params = init_mlp(X.shape[1], n_hidden, int(y.max()) + 1, seed)
     history = np.empty(epochs)
     for t in range(epochs):
-        history[t], grads = mlp_loss_and_grads(params, X, y)
-        sgd_step(params, grads, lr)
+        history[t], grads = _loss_and_grads(params, X, y)
+        _sgd(params, grads, lr)
     return params, history
