@@ -10,7 +10,6 @@
     .venv/bin/python benchmarks/bench_site.py
 """
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,21 +18,21 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 from browser import RecordedPage, chromium, serve  # noqa: E402
+from build_book import build as build_book  # noqa: E402
 
 READY = """() => MathJax.startup.promise.then(() => new Promise((done) => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-  const poll = () => document.querySelectorAll('.sb-widget').length === views ? done(performance.now()) : setTimeout(poll, 5);
+  const poll = () =>
+    document.querySelectorAll('.sb-widget').length === views ? done(performance.now()) : setTimeout(poll, 5);
   poll();
 }))"""
 
 
 def build(out):
-    jb = Path(sys.executable).parent / "jupyter-book"
     t0 = time.perf_counter()
-    subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "--builder", "html", "-W", "-n",
-                    "--keep-going", "-q"], check=True, capture_output=True)
+    build_book(out, quiet=True)
     return time.perf_counter() - t0
 
 
@@ -55,7 +54,7 @@ def main():
             for name in pages:
                 p = RecordedPage(browser)  # a new page in a new context: a cold cache
                 responses = []
-                p.page.on("requestfinished", lambda r: responses.append(r))
+                p.page.on("requestfinished", responses.append)
                 p.page.goto(f"{url}/{name}.html")
                 ready = p.page.evaluate(READY)
                 p.page.wait_for_load_state("networkidle")

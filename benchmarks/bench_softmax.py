@@ -66,7 +66,8 @@ def main():
         "log_softmax": ({"softmaxbook": sb.log_softmax, "scipy.special": lambda z: sp.log_softmax(z, axis=-1),
                          "numpy": numpy_log_softmax}, False),
         "cross-entropy loss+grad": ({"softmaxbook": sb.cross_entropy_and_grad,
-                                     "scipy.special": loss_and_grad_from_log_softmax(lambda z: sp.log_softmax(z, axis=-1)),
+                                     "scipy.special": loss_and_grad_from_log_softmax(
+                                         lambda z: sp.log_softmax(z, axis=-1)),
                                      "numpy": loss_and_grad_from_log_softmax(numpy_log_softmax)}, True),
     }
     print(f"shape ({a.rows}, {a.classes}), median of {a.rounds} interleaved rounds; ratio = time / scipy.special's")

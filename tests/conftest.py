@@ -1,5 +1,6 @@
-"""Shared test helpers: the high-precision reference and the logit generators."""
+"""Shared test helpers: the high-precision reference, the logit generators, the browser."""
 
+import hashlib
 import os
 
 import mpmath
@@ -18,28 +19,35 @@ if os.environ.get("CI"):
 REFERENCE_DIGITS = 400
 
 
-def _ref_logsumexp_mp(row):
-    finite = [mpmath.mpf(float(x)) for x in row if x != -np.inf]
-    m = max(finite)
-    return m + mpmath.log(mpmath.fsum(mpmath.exp(x - m) for x in finite))
+def reference(row):
+    """(softmax, log_softmax, logsumexp) of a 1-D float64 row, each exact to float64 rounding.
+
+    One pass at 400 digits: the exponentials e^(z_i - m) that make the sum also give the
+    probabilities, so each row costs K exponentials and one logarithm.
+    """
+    row = np.asarray(row, dtype=np.float64)
+    with mpmath.workdps(REFERENCE_DIGITS):
+        x = [mpmath.mpf(float(v)) if v != -np.inf else None for v in row]
+        m = max(v for v in x if v is not None)
+        e = [mpmath.exp(v - m) if v is not None else mpmath.mpf(0) for v in x]
+        total = mpmath.fsum(e)
+        lse = m + mpmath.log(total)
+        softmax = np.array([float(ei / total) for ei in e])
+        log_softmax = np.array([float(v - lse) if v is not None else -np.inf for v in x])
+        return softmax, log_softmax, float(lse)
+
+
+def ref_softmax(row):
+    return reference(row)[0]
+
+
+def ref_log_softmax(row):
+    return reference(row)[1]
 
 
 def ref_logsumexp(row):
     """logsumexp of a 1-D float64 row, exact to float64 rounding (mpmath, 400 digits)."""
-    with mpmath.workdps(REFERENCE_DIGITS):
-        return float(_ref_logsumexp_mp(row))
-
-
-def ref_log_softmax(row):
-    with mpmath.workdps(REFERENCE_DIGITS):
-        lse = _ref_logsumexp_mp(row)
-        return np.array([float(mpmath.mpf(float(x)) - lse) if x != -np.inf else -np.inf for x in row])
-
-
-def ref_softmax(row):
-    with mpmath.workdps(REFERENCE_DIGITS):
-        lse = _ref_logsumexp_mp(row)
-        return np.array([float(mpmath.exp(mpmath.mpf(float(x)) - lse)) if x != -np.inf else 0.0 for x in row])
+    return reference(row)[2]
 
 
 def hard_rows(seed=0, n=60):
@@ -75,6 +83,29 @@ def hard_rows(seed=0, n=60):
 
 
 @pytest.fixture(scope="session")
-def references():
-    """(z, softmax, log_softmax, logsumexp) for every hard row, the last three from mpmath."""
-    return [(z, ref_softmax(z), ref_log_softmax(z), ref_logsumexp(z)) for z in hard_rows()]
+def references(request):
+    """(z, softmax, log_softmax, logsumexp) for every hard row, the last three from mpmath.
+
+    Kept in pytest's cache between runs, keyed by a hash of the rows and the precision, so
+    only a changed row set is recomputed (a fresh clone computes them once).
+    """
+    rows = hard_rows()
+    digest = hashlib.sha256(np.concatenate(rows).tobytes() + str(REFERENCE_DIGITS).encode()).hexdigest()[:16]
+    key = f"softmaxbook/mpmath-references-{digest}"
+    cache = getattr(request.config, "cache", None)
+    cached = cache.get(key, None) if cache else None
+    if cached is None:
+        cached = [[s.tolist(), ls.tolist(), lse] for s, ls, lse in map(reference, rows)]
+    refs = [(z, np.array(s), np.array(ls), lse) for z, (s, ls, lse) in zip(rows, cached, strict=True)]
+    if cache:
+        cache.set(key, cached)
+    return refs
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test in this process (see tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -11,17 +11,17 @@ import io
 import json
 import re
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urldefrag, urlparse
+from urllib.parse import urldefrag, urljoin, urlparse
 
 import numpy as np
 import pytest
 import yaml
 from PIL import Image
 
-from browser import RecordedPage, chromium, serve
+from browser import RecordedPage, serve
+from build_book import build as build_book
 from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,19 +34,12 @@ PAGES = [TOC["root"], *CHAPTERS]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    build = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "--builder", "html",
-                            "-W", "-n", "--keep-going"], capture_output=True, text=True)
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    html = out / "_build" / "html"
+    try:
+        html = build_book(out, quiet=True)
+    except subprocess.CalledProcessError as err:
+        pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
     with serve(html) as url:
         yield url, html
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def open_ready(browser, url, **options):
@@ -87,7 +80,8 @@ def test_page(site, browser, name):
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']}).then(r =>
         r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-         .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
+         .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
     assert not violations, json.dumps(violations, indent=1)
 
     # Every widget is live: keyboard input, numbers checked against softmaxbook.
@@ -195,7 +189,8 @@ def test_no_solution_or_hidden_test_is_published(site):
                 if "\n" in block:
                     secrets.append(block)
     assert secrets, "no solution or test blocks found in the masters"
-    published = "\n".join(p.read_text(errors="ignore") for p in html.rglob("*") if p.suffix in (".html", ".js", ".ipynb", ".txt"))
+    texts = (".html", ".js", ".ipynb", ".txt")
+    published = "\n".join(p.read_text(errors="ignore") for p in html.rglob("*") if p.suffix in texts)
     assert "BEGIN SOLUTION" not in published and "hidden: true" not in published
     published = "\n".join(line.strip() for line in published.splitlines())
     leaked = [s for s in secrets if s in published]

@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,15 +64,46 @@ def test_overflow_results_restore_nan_and_inf():
     assert r[0] != r[0] and r[1] == 0.0 and r[2] == float("inf")
 
 
-def test_standalone_page_embeds_full_state_and_only_local_scripts():
-    page = sw.standalone_html([sw.SoftmaxExplorer(), sw.LossCurve()], assets="assets")
-    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert scripts == ["assets/require.js", "assets/@jupyter-widgets/html-manager/dist/embed-amd.js"]
-    assert 'data-jupyter-widgets-cdn="assets/"' in page
+def test_standalone_page_is_self_contained():
+    page = sw.standalone_html([sw.SoftmaxExplorer(), sw.LossCurve()], title="Two <widgets>")
+    assert "<title>Two &lt;widgets&gt;</title>" in page
+    assert not re.search(r"<script[^>]*\bsrc=|<link[^>]*stylesheet|require\.js|embed-amd", page)
+    host = (Path(sw.__file__).parent / "host.js").read_text()
+    assert host in page and "</script" not in host  # inlined as is, so it must not end its tag
     state = json.loads(re.search(r'widget-state\+json">\n(.*?)\n</script>', page, re.S).group(1))
     esms = [m["state"].get("_esm", "") for m in state["state"].values()]
     assert sum("export default" in e for e in esms) == 2  # the front-end code travels in the state
-    assert page.count("application/vnd.jupyter.widget-view+json") == 2
+    assert page.count('<script type="application/vnd.jupyter.widget-view+json">') == 2
+
+
+def test_standalone_html_has_no_assets_folder():
+    # Pages used to load require.js and the widget manager from an `assets` folder.
+    with pytest.raises(TypeError, match="assets"):
+        sw.standalone_html([sw.LossCurve()], assets="vendor")
+
+
+def test_class_names_are_names_and_labels_stay_integers():
+    # In the package `labels` are integer classes; the widgets' names for the classes are
+    # `class_names`, in Python and in the front-end.
+    w = sw.GradientExplorer(logits=[1.0, 2.0, 3.0], class_names=["cat", "dog", "fox"], label=2)
+    assert w.class_names == ["cat", "dog", "fox"] and w.label == 2
+    for cls in ALL:
+        assert "class_names" in cls().trait_names() and "labels" not in cls().trait_names()
+        assert 'model.get("class_names")' in cls()._esm and 'model.get("labels")' not in cls()._esm
+
+
+@pytest.mark.parametrize("module, extra, dependency", [
+    ("softmaxbook.widgets", "widgets", "anywidget"),
+    ("softmaxbook.plots", "plots", "matplotlib"),
+])
+def test_a_missing_extra_is_named(module, extra, dependency):
+    # A fresh interpreter where `dependency` cannot be imported (None in sys.modules), as if
+    # the extra were not installed; tests/test_packaging.py checks a real install.
+    code = f"import sys; sys.modules[{dependency!r}] = None; import {module}"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"ImportError: {module} needs the `{extra}` extra: pip install 'softmaxbook[{extra}]'"), last
 
 
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "chapters").glob("*.ipynb")) + \
@@ -82,8 +115,11 @@ def test_stored_widget_state_has_the_current_front_end(path):
     # The website draws widgets from the state stored in each notebook, front-end code
     # included: after changing a widget's JavaScript, re-run the notebooks with
     # tools/execute_notebooks.py or the site keeps showing the old widget.
-    current = {cls()._esm for cls in ALL}
+    # The stored traits must be today's too (a renamed trait, like `labels` -> `class_names`,
+    # would reach the front-end under its old name).
+    current = {cls()._esm: set(cls().get_state()) for cls in ALL}
     state = json.loads(path.read_text())["metadata"].get("widgets", {})
     models = state.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    stored = [m["state"]["_esm"] for m in models.values() if "_esm" in m["state"]]
-    assert all(esm in current for esm in stored), f"{path.name}: stale widget front-end; re-run tools/execute_notebooks.py"
+    stored = [m["state"] for m in models.values() if "_esm" in m["state"]]
+    stale = f"{path.name}: stale widget front-end; re-run tools/execute_notebooks.py"
+    assert all(m["_esm"] in current and set(m) == current[m["_esm"]] for m in stored), stale

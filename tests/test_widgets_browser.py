@@ -1,24 +1,24 @@
 """The widgets outside Jupyter: standalone pages in Debian's Chromium, no kernel, no CDN.
 
-Each widget is embedded with its state (ipywidgets.embed) in a page served on 127.0.0.1
-with the vendored scripts; the test moves its controls with the keyboard and compares the
-numbers the page shows with softmaxbook's.
+Each widget is embedded with its state in a self-contained page (standalone_html: the state
+and the package's host.js, nothing else) served on 127.0.0.1; the test moves its controls
+with the keyboard and compares the numbers the page shows with softmaxbook's. The same pages
+work from file:// URLs, and the host keeps the anywidget front-end contract.
 """
 
-import shutil
 from pathlib import Path
 
+import anywidget
 import numpy as np
 import pytest
+import traitlets as t
 from numpy.testing import assert_allclose
 
 import softmaxbook as sb
 import softmaxbook.widgets as sw
-from browser import RecordedPage, chromium, serve
+from browser import RecordedPage, serve
 from widget_checks import check_controls_labelled, check_widget
 
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "web" / "vendor"
 WIDGET_JS = Path(sw.__file__).parent
 
 PAGES = {
@@ -31,21 +31,19 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    if not (VENDOR / "require.js").exists():
-        pytest.fail("web/vendor is missing: `make setup` runs npm ci and tools/vendor_assets.py")
+def folder(tmp_path_factory):
+    """One page per widget, and one page with all five; nothing else in the folder."""
     folder = tmp_path_factory.mktemp("widgets")
-    shutil.copytree(VENDOR, folder / "vendor")
     for name, make in PAGES.items():
-        (folder / f"{name}.html").write_text(sw.standalone_html([make()], assets="vendor"))
-    with serve(folder) as url:
-        yield url
+        (folder / f"{name}.html").write_text(sw.standalone_html([make()], title=name))
+    (folder / "all.html").write_text(sw.standalone_html([make() for make in PAGES.values()]))
+    return folder
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+def site(folder):
+    with serve(folder) as url:
+        yield url
 
 
 @pytest.fixture
@@ -69,7 +67,10 @@ def test_js_numerics_equal_the_package(site, browser):
     """math.js, run by Chromium's V8 in float64, against softmaxbook on seeded logits."""
     p = RecordedPage(browser)
     p.page.goto(f"{site}/loss.html")
-    p.page.add_script_tag(content=(WIDGET_JS / "math.js").read_text())
+    # math.js is an ES module (its functions are exports): import it, and expose them.
+    p.page.evaluate("""async (source) => {
+        const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
+        Object.assign(window, await import(url)); }""", (WIDGET_JS / "math.js").read_text())
     rng = np.random.default_rng(0)
     cases = [rng.normal(0, 10 ** rng.uniform(-1, 2.5), int(rng.integers(2, 11))) for _ in range(200)]
     cases += [np.array([800.0, -800.0]), np.array([0.0, -120.0, -130.0])]
@@ -79,7 +80,7 @@ def test_js_numerics_equal_the_package(site, browser):
         grad: crossEntropyGrad(z, labels[n]), jac: softmaxJacobian(z),
         naive32: jsonSafe(naiveSoftmax(z, true)), stable32: stableSoftmax32(z)}))""",
                         [[z.tolist() for z in cases], labels])
-    for z, y, r in zip(cases, labels, js):
+    for z, y, r in zip(cases, labels, js, strict=True):
         assert_allclose(r["p"], sb.softmax(z), rtol=1e-12, atol=1e-300)
         assert_allclose(r["ls"], sb.log_softmax(z), rtol=1e-12)
         assert_allclose(r["loss"], sb.cross_entropy(z, y), rtol=1e-12)
@@ -99,3 +100,89 @@ def test_widget_is_live_and_labelled(open_page, name):
     (root,) = page.locator(".sb-widget").all()
     check_widget(page, root)
     check_controls_labelled(root)
+
+
+def test_one_page_holds_all_five_widgets(open_page):
+    page = open_page("all")
+    page.evaluate("window.softmaxbookWidgets.ready")
+    roots = page.locator(".sb-widget").all()
+    assert sorted(check_widget(page, root) for root in roots) == sorted(
+        ["Softmax explorer", "Overflow lab", "Softmax Jacobian", "Cross-entropy loss −ln p",
+         "Gradient of cross-entropy: ŷ − y"])
+    for root in roots:
+        check_controls_labelled(root)
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
+    assert len(ids) == len(set(ids)) == 14  # 12 sliders and a select: a <label for> finds its own control
+
+
+def test_page_works_from_a_file_url(folder, browser):
+    p = RecordedPage(browser)
+    url = (folder / "gradient.html").as_uri()
+    p.page.goto(url)
+    p.page.wait_for_selector(".sb-widget .sb-readout")
+    (root,) = p.page.locator(".sb-widget").all()
+    check_widget(p.page, root)
+    # the page itself, then the front-end imported from a blob: URL; nothing else
+    assert {u for u in p.requests if not u.startswith("blob:")} == {url}
+    assert not p.failed and not p.errors, (p.failed, p.errors)
+    p.close()
+
+
+def test_class_names_are_shown(tmp_path, browser):
+    w = sw.GradientExplorer(logits=[2.0, 1.0, 0.1], class_names=["cat", "dog", "fox"], label=1)
+    (tmp_path / "names.html").write_text(sw.standalone_html([w]))
+    with serve(tmp_path) as url:
+        p = RecordedPage(browser)
+        p.page.goto(f"{url}/names.html")
+        root = p.page.locator(".sb-widget")
+        root.get_by_label("logit dog", exact=True).focus()
+        p.page.keyboard.press("ArrowRight")
+        assert root.get_by_label("true class", exact=True).input_value() == "1"
+        assert [o.inner_text() for o in root.locator("option").all()] == ["cat", "dog", "fox"]
+        loss = float(root.locator(".sb-readout").inner_text().split()[2])
+        assert_allclose(loss, sb.cross_entropy(np.array([2.0, 1.1, 0.1]), 1), rtol=5e-6)
+        p.assert_clean()
+        p.close()
+
+
+class _Probe(anywidget.AnyWidget):
+    """A widget that exercises the contract: initialize once per model, render per view,
+    change events on set (once per change), off, and the cleanup render returns."""
+
+    _esm = t.Unicode("""
+    export default {
+      initialize({ model }) { model.set("inits", model.get("inits") + 1); },
+      render({ model, el }) {
+        const seen = [];
+        const log = (m, v) => seen.push(v);
+        model.on("change:x", log);
+        model.set("x", 1);
+        model.set("x", 1);  // no change, no event
+        model.set("x", 2);
+        model.off("change:x", log);
+        model.set("x", 3);
+        el.dataset.report = JSON.stringify({ seen, x: model.get("x"), inits: model.get("inits") });
+        el.classList.add("probe");
+        return () => { window.probeCleanups = (window.probeCleanups || 0) + 1; };
+      },
+    };""").tag(sync=True)
+    _css = t.Unicode(".probe { outline: 1px solid; }").tag(sync=True)
+    x = t.Int(0).tag(sync=True)
+    inits = t.Int(0).tag(sync=True)
+
+
+def test_host_keeps_the_anywidget_contract(tmp_path, browser):
+    probe = _Probe()
+    (tmp_path / "probe.html").write_text(sw.standalone_html([probe, probe]))  # two views, one model
+    with serve(tmp_path) as url:
+        p = RecordedPage(browser)
+        p.page.goto(f"{url}/probe.html")
+        p.page.evaluate("window.softmaxbookWidgets.ready")
+        reports = p.page.eval_on_selector_all(".probe", "els => els.map((e) => JSON.parse(e.dataset.report))")
+        assert reports == [{"seen": [1, 2], "x": 3, "inits": 1}] * 2
+        assert p.page.evaluate("document.querySelectorAll('style').length") == 1  # the CSS, once
+        p.page.evaluate("document.querySelectorAll('.probe').forEach((el) => softmaxbookWidgets.unmount(el))")
+        assert p.page.evaluate("window.probeCleanups") == 2
+        assert p.page.locator(".probe").count() == 0
+        p.assert_clean()
+        p.close()

@@ -15,7 +15,7 @@ from jupyter_client import BlockingKernelClient
 from numpy.testing import assert_allclose
 
 import softmaxbook as sb
-from browser import RecordedPage, chromium
+from browser import RecordedPage
 
 TOKEN = "softmaxbook-test-token"
 NOTEBOOK = {
@@ -92,33 +92,32 @@ def kernel_value(runtime, expression):
         client.stop_channels()
 
 
-def test_slider_updates_display_and_kernel(lab):
+def test_slider_updates_display_and_kernel(lab, browser):
     url, runtime = lab
-    with chromium() as browser:
-        p = RecordedPage(browser, viewport={"width": 1280, "height": 900})
-        page = p.page
-        page.goto(f"{url}/lab/tree/explorer.ipynb?token={TOKEN}")
-        # Run the notebook once its kernel is idle; don't await the command (it resolves
-        # only when every cell has run, and evaluate() itself has no timeout).
-        page.wait_for_function("""() => window.jupyterapp?.shell.currentWidget?.sessionContext
-                                    ?.session?.kernel?.status === 'idle'""", timeout=60_000, polling=250)
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-        page.wait_for_selector(".sb-widget .sb-readout", timeout=60_000)
+    p = RecordedPage(browser, viewport={"width": 1280, "height": 900})
+    page = p.page
+    page.goto(f"{url}/lab/tree/explorer.ipynb?token={TOKEN}")
+    # Run the notebook once its kernel is idle; don't await the command (it resolves
+    # only when every cell has run, and evaluate() itself has no timeout).
+    page.wait_for_function("""() => window.jupyterapp?.shell.currentWidget?.sessionContext
+                                ?.session?.kernel?.status === 'idle'""", timeout=60_000, polling=250)
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.wait_for_selector(".sb-widget .sb-readout", timeout=60_000)
 
-        slider = page.get_by_label("logit B", exact=True)
-        slider.focus()
-        for _ in range(5):
-            page.keyboard.press("ArrowRight")  # 1.0 -> 1.5
-        z = np.array([2.0, 1.5, 0.1])
-        shown = [float(x) for x in page.locator(".sb-readout").inner_text().split("[")[1].rstrip("]").split(",")]
-        assert_allclose(shown, sb.softmax(z), rtol=5e-6)
+    slider = page.get_by_label("logit B", exact=True)
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")  # 1.0 -> 1.5
+    z = np.array([2.0, 1.5, 0.1])
+    shown = [float(x) for x in page.locator(".sb-readout").inner_text().split("[")[1].rstrip("]").split(",")]
+    assert_allclose(shown, sb.softmax(z), rtol=5e-6)
 
-        for _ in range(40):  # the front-end's update reaches the kernel asynchronously
-            logits, probs = kernel_value(runtime, "[w.logits, w.probs]")
-            if logits == z.tolist():
-                break
-            time.sleep(0.25)
-        assert logits == z.tolist()
-        assert_allclose(probs, sb.softmax(z), rtol=1e-12)
-        assert not p.foreign_requests(), p.foreign_requests()
-        p.close()
+    for _ in range(40):  # the front-end's update reaches the kernel asynchronously
+        logits, probs = kernel_value(runtime, "[w.logits, w.probs]")
+        if logits == z.tolist():
+            break
+        time.sleep(0.25)
+    assert logits == z.tolist()
+    assert_allclose(probs, sb.softmax(z), rtol=1e-12)
+    assert not p.foreign_requests(), p.foreign_requests()
+    p.close()

@@ -40,6 +40,8 @@ def check_softmax_explorer(page, root):
     T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
     assert_allclose(readout(root), sb.softmax(logits(root) / T), rtol=SHOWN, atol=1e-300)
     press(page, root, "temperature T", "End")  # T = 100: nearly uniform
+    shown_t = root.get_by_label("temperature T", exact=True).locator("xpath=following-sibling::output")
+    assert shown_t.inner_text() == "100"  # once shown as "1": the zeros of 100 were stripped
     assert_allclose(readout(root), sb.softmax(logits(root) / 100), rtol=SHOWN)
     bars = numbers(" ".join(root.locator(".sb-bars .sb-num").all_text_contents()))
     assert_allclose(bars, sb.softmax(logits(root) / 100), rtol=SHOWN)

@@ -3,13 +3,14 @@
 Assignments are otter-grader master notebooks in classroom/assignments/ (question, solution,
 public and hidden tests in one place). Nothing here needs Docker or a server:
 
-    python tools/classroom.py build   [--out build/classroom]
+    python tools/classroom.py build   [NAME ...] [--no-run-tests]
     python tools/classroom.py grade   NAME SUBMISSIONS_DIR [--csv grades.csv] [--timeout 120] [--jobs 2]
     python tools/classroom.py release [NAME ...]
 
 `build` runs `otter assign` on every master (which also runs the solutions against all the
-tests, so a broken test or solution stops it): OUT/NAME/student/NAME.ipynb is the handout (no
-solutions, no hidden tests), OUT/NAME/autograder/ holds the grading zip. `grade` grades each
+tests, so a broken test or solution stops it; --no-run-tests skips that check):
+OUT/NAME/student/NAME.ipynb is the handout (no solutions, no hidden tests),
+OUT/NAME/autograder/ holds the grading zip. `grade` grades each
 notebook in a folder with `otter run` in its own process, with a time limit; a notebook that
 is not a notebook, crashes its kernel or runs out of time gets 0 and a reason in the CSV,
 and the run goes on. `release` writes OUT/NAME/solutions/NAME.ipynb: the solutions, with the
@@ -47,12 +48,13 @@ def masters(names=None):
     return found
 
 
-def build(out, names=None):
+def build(out, names=None, run_tests=True):
     """otter assign every master into OUT/NAME/{student,autograder}."""
     for master in masters(names):
         dest = out / master.stem
         print(f"building {master.stem}", flush=True)
-        run = subprocess.run([*OTTER, "assign", str(master), str(dest)], capture_output=True, text=True)
+        check = [] if run_tests else ["--no-run-tests"]
+        run = subprocess.run([*OTTER, "assign", *check, str(master), str(dest)], capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"otter assign failed for {master.name}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     print(f"handouts: {out}/<name>/student/<name>.ipynb")
@@ -132,7 +134,8 @@ def release(out, names=None):
         for cell in nb.cells:
             if cell.cell_type == "code":
                 lines = cell.source.splitlines()
-                cell.source = "\n".join(l for l in lines if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION"))
+                markers = ("# BEGIN SOLUTION", "# END SOLUTION")
+                cell.source = "\n".join(line for line in lines if line.strip() not in markers)
                 cell.outputs, cell.execution_count = [], None
         dest = out / name / "solutions" / f"{name}.ipynb"
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +149,8 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="student handouts and autograder zips")
     b.add_argument("names", nargs="*")
+    b.add_argument("--no-run-tests", dest="run_tests", action="store_false",
+                   help="skip running the solutions against the tests")
     g = sub.add_parser("grade", help="grade a folder of notebooks into a CSV")
     g.add_argument("name")
     g.add_argument("submissions", type=Path)
@@ -156,7 +161,7 @@ def main(argv=None):
     r.add_argument("names", nargs="*")
     a = parser.parse_args(argv)
     if a.command == "build":
-        build(a.out, a.names)
+        build(a.out, a.names, a.run_tests)
     elif a.command == "grade":
         grade(a.name, a.submissions, a.csv, a.out, a.timeout, a.jobs)
     else:

@@ -21,7 +21,8 @@ CELL_TIMEOUT = 120  # seconds; one run in a dozen has been seen to stall for ~2 
 
 def execute(path):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
+    # coalesce_streams: a print that reaches the kernel in pieces is stored as one output.
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False, coalesce_streams=True,
                             store_widget_state=True, resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
     nbformat.write(nb, path)

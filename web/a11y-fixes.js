@@ -1,5 +1,6 @@
 // Small accessibility repairs to the theme's markup (found by axe-core). Run when the DOM is
-// ready and again on load, after the theme's own scripts have finished touching it.
+// ready, on load, and whenever the theme's scripts set a name or a title again (they may do
+// so after load on a busy machine).
 function repairThemeMarkup() {
   // The search field shows "Search Ctrl+K" but was named "Search": let its text name it,
   // so voice-control users can say what they see.
@@ -15,5 +16,10 @@ function repairThemeMarkup() {
     i.setAttribute("aria-hidden", "true");
   });
 }
-document.addEventListener("DOMContentLoaded", repairThemeMarkup);
+document.addEventListener("DOMContentLoaded", () => {
+  repairThemeMarkup();
+  new MutationObserver(repairThemeMarkup).observe(document.body, {
+    subtree: true, attributes: true, attributeFilter: ["title", "aria-label"],
+  });
+});
 window.addEventListener("load", repairThemeMarkup);

@@ -3,6 +3,9 @@
 The one package every chapter of the book imports. Modules, one idea each:
 ``activations`` (sigmoid, softmax, log-sum-exp), ``jacobian``, ``losses``, ``gradcheck``
 (central differences), ``network`` (a two-layer MLP from scratch) and ``data``.
+
+Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
+and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
@@ -30,6 +33,7 @@ from .network import (
     train_mlp,
 )
 
+# The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"
 
 __all__ = [

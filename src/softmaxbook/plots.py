@@ -6,8 +6,14 @@ palette, safe for colour-blind readers) and grey text and axes, so the same PNG 
 the website's light and dark themes. Sizes and DPI are fixed, so stored outputs are stable.
 """
 
-import matplotlib as mpl
 import numpy as np
+
+from ._extras import missing_extra
+
+try:
+    import matplotlib as mpl
+except ImportError as err:
+    raise missing_extra(__name__, "plots", err) from None
 
 # Okabe-Ito, without black and yellow (too faint or too dark on one of the two themes).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]

@@ -5,7 +5,9 @@ Each class is an anywidget: Python holds the inputs as synced traits (``logits``
 file, bundled with ``math.js`` and ``ui.js``) computes and draws the results from them.
 The front-end writes what it computed back into read-only traits (``probs``, ``loss``,
 ``grad``, ...), so Python and the tests can compare them with the package's functions.
-Those traits are empty until a front-end has rendered the widget.
+Those traits are empty until a front-end has rendered the widget. ``class_names`` sets the
+names shown for the classes (A, B, C, ... by default). `standalone_html` writes a page that
+shows widgets live with no kernel and no other file.
 
 >>> import softmaxbook.widgets as sw
 >>> w = sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1], temperature=1.0)
@@ -15,12 +17,18 @@ Those traits are empty until a front-end has rendered the widget.
 
 from pathlib import Path
 
-import anywidget
 import numpy as np
-import traitlets as t
 
+from .._extras import missing_extra
 from .._validate import as_logits, check_row_max
-from ._embed import standalone_html
+
+try:
+    import anywidget
+    import traitlets as t
+
+    from ._embed import standalone_html  # ipywidgets
+except ImportError as err:
+    raise missing_extra(__name__, "widgets", err) from None
 
 _HERE = Path(__file__).parent
 _CSS = (_HERE / "widgets.css").read_text()
@@ -50,15 +58,17 @@ def _floats(values):
     return np.array([float(v) for v in values])
 
 
-class _Live(anywidget.AnyWidget):
+class _BookWidget(anywidget.AnyWidget):
+    """What every widget of the book shares: its stylesheet, its class names and its repr."""
+
     _css = t.Unicode(_CSS).tag(sync=True)
-    labels = t.List(t.Unicode(), help="class names; default A, B, C, ...").tag(sync=True)
+    class_names = t.List(t.Unicode(), help="names shown for the classes; default A, B, C, ...").tag(sync=True)
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self._inputs)})"
 
 
-class _LogitsWidget(_Live):
+class _LogitsWidget(_BookWidget):
     """A widget driven by a `logits` trait of 2 to `_k_max` finite numbers."""
 
     _k_max = 10
@@ -82,7 +92,7 @@ class SoftmaxExplorer(_LogitsWidget):
         return _in_range(proposal, "temperature", 0.01, 100.0)
 
 
-class OverflowLab(_Live):
+class OverflowLab(_BookWidget):
     """Push one logit from 0 to 1000: naive vs stable softmax, float64 and float32."""
 
     _esm = t.Unicode(_bundle("overflow_lab.js")).tag(sync=True)
@@ -118,7 +128,7 @@ class JacobianView(_LogitsWidget):
     _k_max = 6  # a larger heat map no longer fits a page
 
 
-class LossCurve(_Live):
+class LossCurve(_BookWidget):
     """The true class's probability p -> the loss -ln p on its curve."""
 
     _esm = t.Unicode(_bundle("loss_curve.js")).tag(sync=True)

@@ -1,13 +1,15 @@
-"""A standalone HTML page that shows live widgets with no kernel and no CDN."""
+"""A standalone HTML page that shows live widgets with no kernel and no other file."""
 
 import html
 import json
+from pathlib import Path
 
 from ipywidgets.embed import dependency_state, embed_data, escape_script
 
-# require.js loads the widget manager and, through `paths`, anywidget's front-end from the
-# page's own assets folder; data-jupyter-widgets-cdn points the manager's fallback for an
-# unknown module at that folder too, so nothing is ever fetched from another host.
+_HOST = (Path(__file__).parent / "host.js").read_text()
+
+# The state and the views in the formats ipywidgets.embed writes; host.js, inlined at the
+# end, mounts each view in place.
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -15,14 +17,6 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{title}</title>
-<script src="{assets}/require.js"></script>
-<script>
-require.config({{paths: {{
-  "anywidget": "{assets}/anywidget/dist/index",
-  "@jupyter-widgets/html-manager/dist": "{assets}/@jupyter-widgets/html-manager/dist"
-}}}});
-</script>
-<script data-jupyter-widgets-cdn="{assets}/" src="{assets}/@jupyter-widgets/html-manager/dist/embed-amd.js"></script>
 <script type="application/vnd.jupyter.widget-state+json">
 {state}
 </script>
@@ -32,23 +26,34 @@ require.config({{paths: {{
 <h1>{title}</h1>
 {views}
 </main>
+<script>
+{host}
+</script>
 </body>
 </html>
 """
 
-_VIEW = '<section class="sb-embed">\n<script type="application/vnd.jupyter.widget-view+json">\n{}\n</script>\n</section>'
+_VIEW = """<section class="sb-embed">
+<script type="application/vnd.jupyter.widget-view+json">
+{}
+</script>
+</section>"""
 
 
-def standalone_html(widgets, assets="vendor", title="softmaxbook widgets"):
-    """HTML for a page that renders `widgets` live, loading its scripts from `assets`.
+def standalone_html(widgets, title="softmaxbook widgets"):
+    """HTML for one self-contained page that shows `widgets` live, with no kernel.
+
+    The page holds everything it needs: the widgets' state (their front-end code included)
+    and a small host script (``host.js``, about 120 lines) that mounts each anywidget
+    through the anywidget front-end contract. It needs no other file, no require.js and
+    no widget manager, and requests nothing from any host: it works from a ``file://`` URL
+    or any static server.
 
     Parameters
     ----------
-    widgets : list of ipywidgets.Widget
-        The widgets to show, in order.
-    assets : str
-        URL of the folder holding ``require.js``, ``@jupyter-widgets/html-manager/dist``
-        and ``anywidget/dist`` (``tools/vendor_assets.py`` fills ``web/vendor``).
+    widgets : list of anywidget.AnyWidget
+        The widgets to show, in order (the book's or any anywidget's; other widgets are
+        embedded but not shown).
     title : str
         The page's title and heading.
 
@@ -57,9 +62,21 @@ def standalone_html(widgets, assets="vendor", title="softmaxbook widgets"):
     str
         The page. The full widget state is embedded (defaults included: an anywidget's
         front-end code is a default trait value).
+
+    Examples
+    --------
+    >>> import softmaxbook.widgets as sw
+    >>> page = sw.standalone_html([sw.LossCurve(p=0.5)], title="Cross-entropy")
+    >>> page.count('<script type="application/vnd.jupyter.widget-view+json">')
+    1
+    >>> "<script src=" in page, "require.js" in page  # every script is inline
+    (False, False)
+
+    Write it to a file and open that in a browser:
+    ``pathlib.Path("loss.html").write_text(page)``.
     """
     state = dependency_state(widgets, drop_defaults=False)  # these widgets only, not every one alive
     data = embed_data(widgets, drop_defaults=False, state=state)
     views = "\n".join(_VIEW.format(escape_script(json.dumps(v))) for v in data["view_specs"])
     state = escape_script(json.dumps(data["manager_state"]))
-    return _PAGE.format(title=html.escape(title), assets=assets, state=state, views=views)
+    return _PAGE.format(title=html.escape(title), state=state, views=views, host=_HOST)

@@ -2,12 +2,8 @@
 // gradient ŷ − y as signed bars, all recomputed together.
 
 function render({ model, el }) {
-  const root = widgetRoot(el, "Gradient of cross-entropy: ŷ − y");
-  const names = classNames(model, model.get("logits").length);
-  const controls = h("div", { class: "sb-controls" });
-  root.append(controls);
-  const sliders = logitSliders(controls, model, names);
-  const select = h("select", { id: `sb-label-${++sliderCount}`, "aria-label": "true class", ...KEEP_KEYS });
+  const { root, names, controls, sliders } = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
+  const select = h("select", { id: newId("select"), "aria-label": "true class", ...KEEP_KEYS });
   names.forEach((n, i) => select.append(h("option", { value: i, text: n })));
   select.addEventListener("change", () => {
     put(model, { label: Number(select.value) });

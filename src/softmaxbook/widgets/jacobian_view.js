@@ -2,12 +2,8 @@
 // diagonal s_i(1 - s_i) is outlined, the off-diagonal -s_i s_j shaded by sign.
 
 function render({ model, el }) {
-  const root = widgetRoot(el, "Softmax Jacobian");
-  const names = classNames(model, model.get("logits").length);
+  const { root, names, sliders } = logitWidget(el, model, "Softmax Jacobian");
   const k = names.length;
-  const controls = h("div", { class: "sb-controls" });
-  root.append(controls);
-  const sliders = logitSliders(controls, model, names);
   const cell = 64, pad = 28;
   const svg = h("svg:svg", { viewBox: `0 0 ${pad + cell * k} ${pad + cell * k}`, width: pad + cell * k,
                              role: "img", "aria-label": "Jacobian heat map", class: "sb-heat" });

@@ -1,11 +1,7 @@
 // Softmax explorer: logit sliders and a temperature slider -> probability bars.
 
 function render({ model, el }) {
-  const root = widgetRoot(el, "Softmax explorer");
-  const names = classNames(model, model.get("logits").length);
-  const controls = h("div", { class: "sb-controls" });
-  root.append(controls);
-  const sliders = logitSliders(controls, model, names);
+  const { root, names, controls, sliders } = logitWidget(el, model, "Softmax explorer");
   // Temperature on a log scale, 0.01 to 100: the slider holds log10(T).
   const tSlider = slider(controls, {
     label: "temperature T", min: -2, max: 2, step: 0.05, value: Math.log10(model.get("temperature")),

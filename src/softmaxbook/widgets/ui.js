@@ -3,7 +3,7 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-function h(tag, attrs = {}, ...children) {
+export function h(tag, attrs = {}, ...children) {
   const node = tag.startsWith("svg:")
     ? document.createElementNS(SVG_NS, tag.slice(4))
     : document.createElement(tag);
@@ -15,15 +15,25 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-function fmt(x, digits = 6) {
+export function fmt(x, digits = 6) {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return "0";
   const a = Math.abs(x);
-  return a >= 1e-4 && a < 1e6 ? x.toPrecision(digits).replace(/\.?0+$/, "") : x.toExponential(digits - 1);
+  if (!(a >= 1e-4 && a < 1e6)) return x.toExponential(digits - 1);
+  const s = x.toPrecision(digits);
+  // only a fraction's trailing zeros go: 100 must not read "1"
+  return s.includes(".") && !s.includes("e") ? s.replace(/\.?0+$/, "") : s;
 }
 
-let sliderCount = 0;
+// Element ids must be unique in the page, and each widget's front-end is a module of its own
+// (two different widgets on one page each count from 1): a random prefix per module.
+const ID_PREFIX = `sb-${Math.random().toString(36).slice(2, 8)}`;
+let idCount = 0;
+
+export function newId(kind) {
+  return `${ID_PREFIX}-${kind}-${++idCount}`;
+}
 
 // JupyterLab binds the arrow keys to notebook commands and checks the focused element first:
 // this attribute on the control itself keeps the keys for the control.
@@ -31,8 +41,8 @@ const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
 
 // A range input with a visible <label>, an aria-label, and an <output> showing its value.
 // Arrow keys, Page Up/Down and Home/End move it (native range behaviour).
-function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
-  const id = `sb-slider-${++sliderCount}`;
+export function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
+  const id = newId("slider");
   const input = h("input", { type: "range", id, min, max, step, "aria-label": label, ...KEEP_KEYS });
   input.value = value;
   const out = h("output", { for: id, class: "sb-value", text: show(Number(input.value)) });
@@ -51,7 +61,7 @@ function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
 }
 
 // Horizontal bars for values in [0, 1] (or signed in [-1, 1]) with the number beside each.
-function bars(parent, names, { signed = false, title }) {
+export function bars(parent, names, { signed = false, title }) {
   const width = 320, rowH = 22, labelW = 56, numW = 90;
   const barW = width - labelW - numW;
   const svg = h("svg:svg", { viewBox: `0 0 ${width} ${rowH * names.length}`, width, role: "img",
@@ -76,13 +86,13 @@ function bars(parent, names, { signed = false, title }) {
 }
 
 // Set traits from the front-end and send them to Python (a no-op with no kernel).
-function put(model, values) {
+export function put(model, values) {
   for (const [name, value] of Object.entries(values)) model.set(name, value);
   model.save_changes();
 }
 
 // One labelled slider per logit, each writing its own entry of the `logits` trait.
-function logitSliders(parent, model, names) {
+export function logitSliders(parent, model, names) {
   return names.map((name, i) => slider(parent, {
     label: `logit ${name}`, min: -10, max: 10, step: 0.1, value: model.get("logits")[i],
     onInput(v) {
@@ -94,13 +104,13 @@ function logitSliders(parent, model, names) {
 }
 
 // Run `update` now and whenever one of `traits` changes; return anywidget's cleanup.
-function redrawOn(model, traits, update) {
+export function redrawOn(model, traits, update) {
   traits.forEach((name) => model.on(`change:${name}`, update));
   update();
   return () => traits.forEach((name) => model.off(`change:${name}`, update));
 }
 
-function widgetRoot(el, title) {
+export function widgetRoot(el, title) {
   el.classList.add("sb-widget");
   const root = h("div", { role: "group", "aria-label": title });
   root.append(h("div", { class: "sb-title", text: title }));
@@ -108,7 +118,18 @@ function widgetRoot(el, title) {
   return root;
 }
 
-function classNames(model, k) {
-  const names = model.get("labels") || [];
+export function classNames(model, k) {
+  const names = model.get("class_names") || [];
   return Array.from({ length: k }, (_, i) => names[i] || String.fromCharCode(65 + i));
+}
+
+// What every widget driven by `logits` starts with: its titled root, the class names, and a
+// controls box holding one slider per logit (the widget adds its own controls after them).
+export function logitWidget(el, model, title) {
+  const root = widgetRoot(el, title);
+  const names = classNames(model, model.get("logits").length);
+  const controls = h("div", { class: "sb-controls" });
+  root.append(controls);
+  const sliders = logitSliders(controls, model, names);
+  return { root, names, controls, sliders };
 }

@@ -1,0 +1,50 @@
+// The widgets' numerics (src/softmaxbook/widgets/math.js) against softmaxbook, in Node with
+// no browser: `node --test tests/js/` after tests/js/write_fixtures.py has written
+// $SB_FIXTURES (tests/test_js.py does both). float64 results must equal the package's to
+// 1e-12 relative; float32 ones to a few float32 ulps; nan and inf exactly where it has them.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import * as math from "../../src/softmaxbook/widgets/math.js";
+
+const { cases } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
+const num = (values) => values.map(Number); // "Infinity", "-Infinity", "NaN" -> numbers
+
+function close(actual, expected, rtol, what) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  actual.forEach((a, i) => {
+    const e = expected[i];
+    if (!Number.isFinite(e) || !Number.isFinite(a)) {
+      assert.ok(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)), `${what}[${i}]: ${a} vs ${e}`);
+    } else {
+      assert.ok(Math.abs(a - e) <= rtol * Math.abs(e) + 1e-300, `${what}[${i}]: ${a} vs ${e}`);
+    }
+  });
+}
+
+for (const c of cases) {
+  const z = num(c.z);
+  test(`z = [${c.z}]`, () => {
+    close(math.softmax(z), num(c.softmax), 1e-12, "softmax");
+    close(math.logSoftmax(z), num(c.logSoftmax), 1e-12, "logSoftmax");
+    close([math.crossEntropy(z, c.label)], num([c.crossEntropy]), 1e-12, "crossEntropy");
+    close(math.crossEntropyGrad(z, c.label), num(c.crossEntropyGrad), 1e-12, "crossEntropyGrad");
+    close(math.softmaxJacobian(z).flat(), num(c.softmaxJacobian), 1e-12, "softmaxJacobian");
+    close(math.naiveSoftmax(z, false), num(c.naiveSoftmax64), 1e-12, "naiveSoftmax float64");
+    if (c.stableSoftmax32 !== null) {
+      close(math.naiveSoftmax(z, true), num(c.naiveSoftmax32), 3e-7, "naiveSoftmax float32");
+      close(math.stableSoftmax32(z), num(c.stableSoftmax32), 3e-7, "stableSoftmax32");
+    }
+  });
+}
+
+test("jsonSafe turns what JSON cannot hold into strings Python's float() reads", () => {
+  assert.deepEqual(math.jsonSafe([1.5, NaN, Infinity, -Infinity]), [1.5, "NaN", "Infinity", "-Infinity"]);
+});
+
+test("a tiny log-probability keeps its relative accuracy", () => {
+  const lp = math.logSoftmax([0, -115.12925464970229])[0];
+  assert.ok(lp < 0 && Math.abs(lp / -1e-50 - 1) < 1e-6, String(lp));
+});

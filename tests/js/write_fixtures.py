@@ -1,0 +1,68 @@
+"""Write the fixtures the JavaScript unit tests compare with: softmaxbook's results on hard
+logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), as JSON.
+
+    .venv/bin/python tests/js/write_fixtures.py OUT.json
+
+JSON has no inf or nan: they are written as the strings "Infinity", "-Infinity" and "NaN",
+which JavaScript's Number() reads back.
+"""
+
+import json
+import sys
+
+import numpy as np
+
+import softmaxbook as sb
+
+ROWS = [
+    [2.0, 1.0, 0.1],
+    [1.0, 0.0, 3.0, 5.0],
+    [0.0, 0.0, 0.0, 0.0],                        # a tie: uniform
+    [5.0, 5.0, -3.0],                            # a tie at the max
+    [1e308, -1e308, 1e308],                      # opposite extremes
+    [-1e308, -1e308],
+    [1.7976931348623157e308, 0.0],
+    [3.0, -np.inf, 1.0],                         # a masked class
+    [0.0, -115.12925464970229],                  # log-probability -1e-50 for class 0
+    [800.0, -800.0],
+    [1000.0, 1.0, 0.0],                          # naive float64 overflows
+    [89.0, 0.0],                                 # naive float32 overflows, float64 does not
+    [1e-3, -1e-3, 1e-3, 5e-4],
+]
+
+
+def encode(x):
+    """Floats for JSON: inf and nan as strings."""
+    a = np.asarray(x, dtype=np.float64)
+    names = {np.inf: "Infinity", -np.inf: "-Infinity"}
+    return [v if np.isfinite(v) else names.get(v, "NaN") for v in a.ravel().tolist()]
+
+
+def case(z):
+    z = np.array(z)
+    with np.errstate(over="ignore"):  # beyond float32's range a logit is inf: no float32 case then
+        z32 = z.astype(np.float32)
+    fits32 = bool(np.all(np.isfinite(z32) | np.isneginf(z)))
+    label = int(np.argmin(np.where(np.isfinite(z), z, np.inf)))  # the least likely unmasked class
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {
+            "z": encode(z),
+            "label": label,
+            "softmax": encode(sb.softmax(z)),
+            "logSoftmax": encode(sb.log_softmax(z)),
+            "crossEntropy": encode(sb.cross_entropy(z, label))[0],
+            "crossEntropyGrad": encode(sb.cross_entropy_grad(z, label)),
+            "softmaxJacobian": encode(sb.softmax_jacobian(z)),
+            "naiveSoftmax64": encode(sb.naive_softmax(z)),
+            "naiveSoftmax32": encode(sb.naive_softmax(z32)) if fits32 else None,
+            "stableSoftmax32": encode(sb.softmax(z32)) if fits32 else None,
+        }
+
+
+def main(path):
+    with open(path, "w") as f:
+        json.dump({"cases": [case(z) for z in ROWS]}, f, indent=1, allow_nan=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
