@@ -8,9 +8,10 @@ READY    := $(VENV)/.ready
 NODE     := node_modules/.package-lock.json
 VENDOR   := web/vendor/require.js
 CHROMIUM := /usr/bin/chromium
+BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book serve test test-fast lint bench bench-widgets bench-site handouts grade solutions clean
+.PHONY: setup book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
 
@@ -35,10 +36,15 @@ $(NODE): package.json package-lock.json
 $(VENDOR): $(NODE) tools/vendor_assets.py
 	$(PYTHON) tools/vendor_assets.py
 
-# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here); grading
+# sandboxes each submission with bubblewrap.
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+$(BWRAP):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap
 
 # The site, from the notebooks' stored outputs (the ones nbval checks): no re-execution.
 # -W --keep-going: any Sphinx warning (a broken reference included) fails the build.
@@ -52,7 +58,7 @@ serve: book
 
 # Every test, on two workers (pytest-xdist; --dist loadfile keeps a file's tests together, so
 # a notebook's cells share one kernel), after the linter.
-test: setup $(CHROMIUM) lint
+test: setup $(CHROMIUM) $(BWRAP) lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The inner loop: the library, doctests and strict nbval of the chapters; no browser, no site
@@ -73,18 +79,21 @@ bench-widgets: setup $(CHROMIUM)
 bench-site: setup $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_site.py
 
-# Classroom (README): student handouts and autograders, grading a folder of submissions into
-# a CSV with no Docker, and solutions to release. All of it lands in build/classroom/.
-CLASSROOM := $(BIN)/python tools/classroom.py
+bench-grading: setup $(BWRAP)
+	$(BIN)/python benchmarks/bench_grading.py
+
+# Classroom (README): student handouts and autograders, grading a folder of submissions (each
+# in its own sandbox) into a CSV with feedback, and solutions to release; in build/classroom/.
+CLASSROOM := $(BIN)/python -m softmaxbook.classroom
 
 handouts: setup
 	$(CLASSROOM) build
 
-grade: setup
+grade: setup $(BWRAP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || \
-	  { echo "usage: make grade ASSIGNMENT=02-softmax SUBMISSIONS=folder/of/notebooks [CSV=grades.csv]"; exit 2; }
-	@test -d build/classroom/$(ASSIGNMENT)/autograder || $(CLASSROOM) build $(ASSIGNMENT)
-	$(CLASSROOM) grade $(ASSIGNMENT) $(SUBMISSIONS) --csv $(or $(CSV),grades-$(ASSIGNMENT).csv)
+	  { echo "usage: make grade ASSIGNMENT=02-softmax SUBMISSIONS=folder/of/notebooks [CSV=grades.csv] [GRADE_FLAGS=...]"; exit 2; }
+	@test -f build/classroom/$(ASSIGNMENT)/autograder.sha256 || $(CLASSROOM) build $(ASSIGNMENT)
+	$(CLASSROOM) grade $(ASSIGNMENT) $(SUBMISSIONS) --csv $(or $(CSV),grades-$(ASSIGNMENT).csv) $(GRADE_FLAGS)
 
 solutions: setup
 	@test -d build/classroom || $(CLASSROOM) build

@@ -3,7 +3,7 @@
 Every master notebook in classroom/assignments/ is built with `otter assign`, and every
 submission of its bank (classroom/bank/NAME.yaml:
 the solution, the blank handout, realistic buggy answers) is graded through the same
-`tools/classroom.py grade` a teacher runs; each must receive exactly its recorded score.
+`python -m softmaxbook.classroom grade` a teacher runs; each must receive exactly its recorded score.
 """
 
 import csv
@@ -18,7 +18,7 @@ import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOL = [sys.executable, str(ROOT / "tools" / "classroom.py")]
+TOOL = [sys.executable, "-m", "softmaxbook.classroom", "--masters", str(ROOT / "classroom" / "assignments")]
 NAMES = sorted(p.stem for p in (ROOT / "classroom" / "assignments").glob("*.ipynb"))
 BANK = {n: yaml.safe_load((ROOT / "classroom" / "bank" / f"{n}.yaml").read_text()) for n in NAMES}
 CASES = [(n, entry) for n in NAMES for entry in BANK[n]]
@@ -41,10 +41,13 @@ def answer_cells(nb):
 
 
 def submission(out, name, entry):
-    """The notebook for one bank entry, made from today's handout (or the solutions)."""
-    if entry == "solution":
-        return nbformat.read(out / name / "autograder" / f"{name}.ipynb", as_version=4)
-    nb = nbformat.read(out / name / "student" / f"{name}.ipynb", as_version=4)
+    """The notebook for one bank entry: today's handout with its answers filled in, or the
+    solutions (with some answers replaced, for an entry whose `base` is the solution)."""
+    spec = BANK.get(name, {}).get(entry) or {}
+    if entry == "solution" or spec.get("base") == "solution":
+        nb = nbformat.read(out / name / "autograder" / f"{name}.ipynb", as_version=4)
+    else:
+        nb = nbformat.read(out / name / "student" / f"{name}.ipynb", as_version=4)
     cells = answer_cells(nb)
     for q, code in (BANK[name][entry].get("answers") or {}).items():
         nb.cells[cells[q]].source = code
@@ -89,9 +92,11 @@ def test_bank_entry_gets_its_exact_score(grades, name, entry):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bank_is_complete(name):
-    bugs = [e for e in BANK[name] if e not in ("solution", "blank")]
+    entries = [e for e in BANK[name] if e not in ("solution", "blank")]
+    bugs = [e for e in entries if not BANK[name][e].get("correct")]  # `correct`: full marks are right
     assert len(bugs) >= 3 and BANK[name]["blank"]["total"] == 0
     assert all(BANK[name][b]["total"] < BANK[name]["solution"]["total"] for b in bugs)
+    assert all(BANK[name][e]["total"] == BANK[name]["solution"]["total"] for e in entries if e not in bugs)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -144,14 +149,141 @@ def test_grading_survives_bad_submissions(built, tmp_path):
         nb = submission(built, name, "blank")
         nb.cells[min(answer_cells(nb).values())].source = code
         nbformat.write(nb, folder / f"{label}.ipynb")
-    # A short limit, so the endless loop costs little; the honest notebook still fits in it.
-    out = run_tool("--out", built, "grade", name, folder, "--csv", tmp_path / "g.csv", "--timeout", 20)
+    # A short limit, so the endless loop costs little; an honest notebook takes about a second.
+    out = run_tool("--out", built, "grade", name, folder, "--csv", tmp_path / "g.csv", "--timeout", 10)
     assert "[5/5]" in out
     with open(tmp_path / "g.csv") as fh:
         rows = {r["submission"]: r for r in csv.DictReader(fh)}
     assert rows["good.ipynb"]["total"] == rows["good.ipynb"]["possible"], rows["good.ipynb"]
-    assert (rows["endless.ipynb"]["status"], rows["endless.ipynb"]["total"]) == ("timeout", "0.0")
-    assert (rows["kills-kernel.ipynb"]["status"], rows["kills-kernel.ipynb"]["total"]) == ("crashed", "0.0")
+    assert (rows["endless.ipynb"]["status"], rows["endless.ipynb"]["total"]) == ("timeout", "0")
+    assert (rows["kills-kernel.ipynb"]["status"], rows["kills-kernel.ipynb"]["total"]) == ("crashed", "0")
     for bad in ("not-a-notebook.ipynb", "photo.png"):
-        assert (rows[bad]["status"], rows[bad]["total"]) == ("invalid", "0.0"), rows[bad]
+        assert (rows[bad]["status"], rows[bad]["total"]) == ("invalid", "0"), rows[bad]
         assert "not a notebook" in rows[bad]["reason"]
+
+
+# --- Hostile and unusual submissions (classroom/bank/hostile-02-softmax.yaml) -----------------
+
+HOSTILE_ASSIGNMENT = "02-softmax"
+HOSTILE = yaml.safe_load((ROOT / "classroom" / "bank" / f"hostile-{HOSTILE_ASSIGNMENT}.yaml").read_text())
+CLASSMATES = 3
+
+
+def hostile_notebook(out, spec, fill):
+    nb = submission(out, HOSTILE_ASSIGNMENT, spec["base"])
+    cells = answer_cells(nb)
+    for q, code in (spec.get("answers") or {}).items():
+        nb.cells[cells[q]].source = code
+    for code in spec.get("cells", []):
+        for key, value in fill.items():
+            code = code.replace("{" + key + "}", str(value))
+        nb.cells.append(nbformat.v4.new_code_cell(code))
+    if spec.get("fresh"):  # only its code: no otter metadata, no grader cells, no markdown
+        code = [c for c in nb.cells if c.cell_type == "code" and "otter" not in c.source and "grader." not in c.source]
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in code])
+    return nb
+
+
+def snapshot(*folders):
+    return {p: p.read_bytes() for f in folders for p in sorted(Path(f).rglob("*")) if p.is_file()}
+
+
+def survivors(marker):
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture(scope="session")
+def hostile(built, tmp_path_factory):
+    """Grade the hostile bank beside honest classmates in one run; what it left behind."""
+    import os
+    import time
+
+    root = tmp_path_factory.mktemp("hostile")
+    inbox, home, csv_path = root / "inbox", root / "home", root / "grades.csv"
+    inbox.mkdir()
+    home.mkdir()
+    (home / "notes.txt").write_text("the teacher's own file")
+    marker = f"softmaxbook-hostile-{os.getpid()}"
+    fill = {"build": built, "inbox": inbox, "csv": csv_path, "home": home, "marker": marker}
+    names = {}
+    for entry, spec in HOSTILE.items():
+        file_name = spec.get("filename", f"{entry}.ipynb".encode())
+        with open(os.path.join(os.fsencode(inbox), file_name), "w") as f:
+            nbformat.write(hostile_notebook(built, spec, fill), f)
+        names[entry] = file_name.decode("utf-8", "backslashreplace")
+    for i in range(CLASSMATES):
+        nbformat.write(submission(built, HOSTILE_ASSIGNMENT, "solution"), inbox / f"classmate-{i}.ipynb")
+    teacher = snapshot(built, home)
+    classmates = {p: p.read_bytes() for p in inbox.glob("classmate-*")}
+    out = run_tool("--out", built, "grade", HOSTILE_ASSIGNMENT, inbox, "--csv", csv_path, "--timeout", 10)
+    graded_csv = csv_path.read_bytes()
+    time.sleep(5)  # the detached rewriter would strike after 4 s
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
+    return {"rows": rows, "names": names, "out": out, "teacher": teacher == snapshot(built, home),
+            "classmates": classmates == {p: p.read_bytes() for p in inbox.glob("classmate-*")},
+            "csv": graded_csv == csv_path.read_bytes(), "survivors": survivors(marker)}
+
+
+@pytest.mark.parametrize("entry", list(HOSTILE))
+def test_hostile_submission_gets_what_a_correct_grader_gives(hostile, entry):
+    expect = HOSTILE[entry]["expect"]
+    row = hostile["rows"][expect.get("submission", hostile["names"][entry])]
+    assert (row["status"], float(row["total"])) == (expect["status"], expect["total"]), row
+    assert row["flags"] == "; ".join(expect["flags"]), row
+    assert expect.get("reason", "") in row["reason"], row
+
+
+def test_hostile_run_leaves_everyone_else_untouched(hostile):
+    assert hostile["teacher"], "the build folder (autograders, hashes) or the teacher's home changed"
+    assert hostile["classmates"], "a classmate's notebook changed"
+    assert hostile["csv"], "the CSV changed after the run ended"
+    assert not hostile["survivors"], f"processes started by submissions are still alive: {hostile['survivors']}"
+    for i in range(CLASSMATES):
+        row = hostile["rows"][f"classmate-{i}.ipynb"]
+        assert (row["status"], row["total"], row["flags"]) == ("graded", "6", ""), row
+    assert len(hostile["rows"]) == len(HOSTILE) + CLASSMATES
+
+
+def test_the_autograder_zip_grades_the_solution_through_otter_run_alone(built, tmp_path):
+    """The zip is otter's standard format: what Gradescope or `otter grade` (Docker) would run."""
+    import concurrent.futures
+
+    def otter_run(name):
+        folder = tmp_path / name
+        folder.mkdir()
+        nbformat.write(submission(built, name, "solution"), folder / f"{name}.ipynb")
+        (zip_path,) = (built / name / "autograder").glob("*.zip")
+        subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_path), "-o", str(folder),
+                        str(folder / f"{name}.ipynb")], capture_output=True, cwd=folder, timeout=300)
+        tests = json.loads((folder / "results.json").read_text())["tests"]
+        scored = [t for t in tests if "max_score" in t]
+        return name, sum(t["score"] for t in scored), sum(t["max_score"] for t in scored)
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for name, score, possible in pool.map(otter_run, NAMES):
+            assert possible > 0 and score == possible, (name, score, possible)
+
+
+def test_no_sandbox_is_a_choice_that_says_what_it_gives_up(built, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(submission(built, NAMES[0], "solution"), inbox / "ann.ipynb")
+    run = subprocess.run([*TOOL, "--out", str(built), "grade", NAMES[0], str(inbox), "--csv", str(tmp_path / "g.csv"),
+                          "--no-sandbox"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "--no-sandbox" in run.stderr and "can read and change your files" in run.stderr
+    with open(tmp_path / "g.csv") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["status"], row["total"]) == ("graded", row["possible"])
+    # a second run (after a crash, say) grades only what is missing or changed
+    nbformat.write(submission(built, NAMES[0], "blank"), inbox / "bob.ipynb")
+    again = run_tool("--out", built, "grade", NAMES[0], inbox, "--csv", tmp_path / "g.csv", "--no-sandbox")
+    assert "1 already graded" in again and "[1/1] bob.ipynb: 0/" in again

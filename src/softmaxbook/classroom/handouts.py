@@ -1,0 +1,97 @@
+"""Handouts, autograders and solutions from the master notebooks (otter-grader's format).
+
+Each master in ``classroom/assignments/`` holds the questions, the solutions and the public
+and hidden tests. `build` runs ``otter assign`` on it: ``OUT/NAME/student/NAME.ipynb`` is
+the handout (no solutions, no hidden tests) and ``OUT/NAME/autograder/`` the grading zip,
+whose SHA-256 is recorded beside it so that grading can refuse a zip changed since.
+`release` writes the solutions with the hidden tests stripped.
+"""
+
+import copy
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+MASTERS = Path("classroom/assignments")  # both relative to the book's folder, where make runs
+OUT = Path("build/classroom")
+OTTER = [sys.executable, "-m", "otter"]
+
+
+class HandoutError(RuntimeError):
+    pass
+
+
+def masters(names=None, folder=MASTERS):
+    """The master notebooks, all or those named."""
+    found = sorted(Path(folder).glob("*.ipynb"))
+    if names:
+        found = [m for m in found if m.stem in names]
+        missing = set(names) - {m.stem for m in found}
+        if missing:
+            raise HandoutError(f"no assignment named {', '.join(sorted(missing))} in {folder}")
+    return found
+
+
+def build(out=OUT, names=None, run_tests=True, folder=MASTERS):
+    """otter assign each master into OUT/NAME/{student,autograder}; record the zip's hash.
+
+    With `run_tests`, otter runs the solutions against every test first, so a broken test
+    or solution stops the build.
+    """
+    for master in masters(names, folder):
+        dest = Path(out) / master.stem
+        print(f"building {master.stem}", flush=True)
+        check = [] if run_tests else ["--no-run-tests"]
+        run = subprocess.run([*OTTER, "assign", *check, str(master), str(dest)], capture_output=True, text=True)
+        if run.returncode != 0:
+            raise HandoutError(f"otter assign failed for {master.name}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+        zips = sorted((dest / "autograder").glob("*.zip"))
+        for old in zips[:-1]:
+            old.unlink()  # one zip per assignment: the one whose hash is recorded
+        hash_file(dest).write_text(f"{_sha256(zips[-1])}  {zips[-1].name}\n")
+    print(f"handouts: {out}/<name>/student/<name>.ipynb")
+
+
+def hash_file(folder):
+    return Path(folder) / "autograder.sha256"
+
+
+def _sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def autograder_zip(out, name):
+    """The assignment's autograder zip, after checking it is the one `build` made."""
+    folder = Path(out) / name
+    zips = sorted((folder / "autograder").glob("*.zip"))
+    if not zips:
+        raise HandoutError(f"no autograder for {name!r} in {out}: run `make handouts` first")
+    if not hash_file(folder).exists():
+        raise HandoutError(f"{hash_file(folder)} is missing: run `make handouts` again to record the autograder")
+    expected, _, recorded = hash_file(folder).read_text().strip().partition("  ")
+    if len(zips) != 1 or zips[0].name != recorded or _sha256(zips[0]) != expected:
+        raise HandoutError(f"the autograder in {folder / 'autograder'} is not the one `make handouts` built "
+                           f"(its hash differs): rebuild it with `make handouts` before grading")
+    return zips[0]
+
+
+def release(out=OUT, names=None, folder=MASTERS):
+    """Write OUT/NAME/solutions/NAME.ipynb: the solutions, hidden tests stripped, no outputs."""
+    for master in masters(names, folder):
+        name = master.stem
+        nb = copy.deepcopy(nbformat.read(Path(out) / name / "autograder" / f"{name}.ipynb", as_version=4))
+        for test in nb.metadata.get("otter", {}).get("tests", {}).values():
+            for suite in test.get("suites", []):
+                suite["cases"] = [c for c in suite["cases"] if not c.get("hidden")]
+        markers = ("# BEGIN SOLUTION", "# END SOLUTION")
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() not in markers)
+                cell.outputs, cell.execution_count = [], None
+        dest = Path(out) / name / "solutions" / f"{name}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, dest)
+        print(f"released {dest}")

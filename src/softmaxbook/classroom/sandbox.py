@@ -1,0 +1,160 @@
+"""A sandbox for one submission, without Docker: bubblewrap (Linux user namespaces).
+
+The submission's process sees a read-only interpreter and packages, a private writable
+folder holding a copy of its notebook and nothing else of the teacher's: not the inbox, not
+the build folder, not the CSV, not the home folder, not the other submissions, not the
+tests (those never leave the grader). It has no network, its own PID namespace (every
+process it starts dies with it, and it cannot see or signal the grader), and limits on
+memory, CPU time, processes and file size.
+
+Without bubblewrap (macOS, or a Linux without user namespaces) grading refuses unless the
+teacher chooses `Unsandboxed` explicitly, which keeps only the limits.
+"""
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import softmaxbook
+
+INSIDE = "/submission"  # where the private folder appears in the sandbox
+# Read-only system folders a Python process needs; /bin and /lib are links on merged-/usr systems.
+SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use. Defaults suit the book's assignments on a laptop."""
+
+    seconds: float = 60.0        # wall time, from the start of its own sandbox (not the queue)
+    memory_mib: int = 2048       # address space of each process
+    cpu_seconds: int = 60        # CPU time of each process
+    processes: int = 32          # processes and threads it may run at once
+    file_mib: int = 64           # the largest file it may write
+    disk_mib: int = 256          # its private /tmp
+
+    def describe(self):
+        return (f"{self.seconds:g} s, {self.memory_mib} MiB of memory, {self.cpu_seconds} s of CPU, "
+                f"{self.processes} processes, files up to {self.file_mib} MiB")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def _read_only_roots():
+    """The interpreter, the packages and this package's source, wherever they live."""
+    roots = {sys.prefix, sys.base_prefix, sysconfig.get_path("purelib"), sysconfig.get_path("platlib"),
+             str(Path(softmaxbook.__file__).resolve().parent.parent)}  # src/ for an editable install
+    return sorted(r for r in roots if r and Path(r).exists() and not any(r.startswith(s + "/") for s in SYSTEM))
+
+
+def _environment(home):
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython", "TMPDIR": f"{home}/.tmp",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class Bubblewrap:
+    """Runs a command in a fresh bubblewrap sandbox around a private folder."""
+
+    name = "bubblewrap"
+
+    def __init__(self, limits=Limits()):
+        self.limits = limits
+        self.bwrap = shutil.which("bwrap")
+
+    def check(self):
+        """Raise SandboxUnavailable with the teacher's choices if it cannot work here."""
+        if sys.platform != "linux" or self.bwrap is None:
+            raise SandboxUnavailable("bubblewrap (`bwrap`) is not installed" if sys.platform == "linux"
+                                     else f"bubblewrap needs Linux; this is {sys.platform}")
+        probe = subprocess.run([self.bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                                "--proc", "/proc", "--dev", "/dev", "true"], capture_output=True, text=True)
+        if probe.returncode != 0:
+            raise SandboxUnavailable(f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()[:300]}")
+
+    def command(self, folder, argv):
+        cmd = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        for path in SYSTEM:
+            if os.path.islink(path):
+                cmd += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                cmd += ["--ro-bind", path, path]
+        for root in _read_only_roots():
+            cmd += ["--ro-bind", root, root]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.disk_mib << 20), "--tmpfs", "/tmp",
+                "--bind", str(folder), INSIDE, "--chdir", INSIDE, "--clearenv"]
+        for k, v in _environment(INSIDE).items():
+            cmd += ["--setenv", k, v]
+        return [*cmd, "--", *argv]
+
+    def start(self, folder, argv):
+        """The sandboxed process, with pipes to its standard input and output."""
+        # In the sandbox's own user namespace the process count is its own: the limit is exact.
+        return subprocess.Popen(self.command(folder, argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: _limit(self.limits, self.limits.processes))
+
+
+class Unsandboxed:
+    """The submission as a plain process in a private folder, with the limits only.
+
+    It can read and write whatever the teacher's account can, reach the network, and leave
+    processes behind: for a teacher who trusts the submissions, or who has no other way.
+    """
+
+    name = "none"
+    gives_up = ("the submission can read and change your files (the tests, the other submissions, the CSV), "
+                "reach the network and leave processes running after grading")
+
+    def __init__(self, limits=Limits()):
+        self.limits = limits
+
+    def check(self):
+        pass
+
+    def start(self, folder, argv):
+        # The process count is per user here: what this user already runs, and then some.
+        processes = _running_tasks() + self.limits.processes
+        return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=folder, env={**_environment(str(folder)), "PATH": os.environ.get("PATH", "")},
+                                preexec_fn=lambda: (os.setsid(), _limit(self.limits, processes)), text=True)
+
+
+def _limit(limits, processes):
+    """In the child, before it runs the submission: limits inherited by all it starts.
+
+    Root is exempt from a process limit (RLIMIT_NPROC); grade as another user for it to
+    hold, or rely on the sandbox's PID namespace and the time limit, which still end all.
+    """
+    mib = 1 << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mib * mib,) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mib * mib,) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def _running_tasks():
+    """Processes and threads this user runs now."""
+    uid, count = os.getuid(), 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nUid:\t{uid}\t" in text:
+            count += int(next(line.split()[1] for line in text.splitlines() if line.startswith("Threads:")))
+    return count
+
+
+def sandbox(kind, limits):
+    """The sandbox a teacher asked for: "bubblewrap" (the default) or "none"."""
+    return {"bubblewrap": Bubblewrap, "none": Unsandboxed}[kind](limits)

@@ -1,0 +1,267 @@
+"""The grader's parts one by one (softmaxbook.classroom): the channel to the sandbox, the
+flags, the grade book and feedback, the score checks, the test helpers, the sandbox's
+command line and limits, the autograder's hash. End to end, with real submissions, the
+banks in tests/test_classroom.py grade through the teacher's command."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import softmaxbook as sb
+from softmaxbook.classroom import flags, handouts, protocol, reports
+from softmaxbook.classroom.grading import Result, _checked, _free_names
+from softmaxbook.classroom.sandbox import INSIDE, Bubblewrap, Limits, SandboxUnavailable, _limit
+from softmaxbook.classroom.testing import forbid, peak_memory
+
+# --- the channel -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), float("-inf"), "ünïcode", [1, [2.0, None]], (1, 2), {"a": (1,)},
+    np.arange(6.0).reshape(2, 3), np.array([np.nan, -np.inf], np.float32), np.float32(1.5), np.int64(7),
+    np.array([True, False]), np.zeros((0, 3)),
+])
+def test_values_cross_the_channel_unchanged(value):
+    back = protocol.decode(protocol.encode(value))
+    if isinstance(value, (np.ndarray, np.generic)):
+        assert type(back) is type(value) and back.dtype == value.dtype
+        np.testing.assert_array_equal(back, value)
+    else:
+        assert back == value and type(back) is type(value)
+
+
+def test_nan_crosses_the_channel():
+    assert np.isnan(protocol.decode(protocol.encode(float("nan"))))
+
+
+@pytest.mark.parametrize("value", [object(), lambda: 1, np.array([object()]), {1: 2}, sb])
+def test_only_data_crosses_the_channel(value):
+    with pytest.raises(TypeError, match="not data"):
+        protocol.encode(value)
+
+
+def test_a_pickle_in_an_array_is_refused():
+    import base64
+    import io
+    import pickle
+
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="pickle"):
+        protocol.decode({"npy": base64.b64encode(buf.getvalue()).decode()})
+    assert pickle  # the module a forged reply would need, never used by decode
+
+
+# --- flags -------------------------------------------------------------------------------------
+
+HONEST = [
+    "import numpy as np\nimport softmaxbook as sb\nimport otter\ngrader = otter.Notebook('02-softmax.ipynb')",
+    "def softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)",
+    "import math\nfrom scipy.special import logsumexp\nfor i in range(3):\n    x = math.exp(-i)",
+    "grader.check('q1')",
+    "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])",
+    "np.testing.assert_allclose(softmax(np.zeros(2)), [0.5, 0.5])  # checking my own work",
+    "with open('notes.txt', 'w') as f:\n    f.write('scratch')",
+]
+
+
+def test_honest_code_raises_no_flag():
+    assert flags.flags_for_code(HONEST) == []
+
+
+@pytest.mark.parametrize("code, flag", [
+    ("from otter.execute import Checker", flags.OTTER_INTERNALS),
+    ("import otter.check.notebook", flags.OTTER_INTERNALS),
+    ("grader.check = lambda *a: None", flags.OTTER_INTERNALS),
+    ("np.testing.assert_allclose = lambda *a, **k: None", flags.PATCHES_TESTING),
+    ("setattr(np.testing, 'assert_allclose', print)", flags.PATCHES_TESTING),
+    ("numpy.testing.assert_array_equal = print", flags.PATCHES_TESTING),
+    ("np.allclose = lambda *a, **k: True", flags.PATCHES_LIBRARY),
+    ("sb.softmax = lambda z: z", flags.PATCHES_LIBRARY),
+    ("import builtins\nbuiltins.abs = len", flags.INTERPRETER),
+    ("open('../tests/q1.py').read()", flags.TESTS),
+    ("import glob\nglob.glob('/**/autograder/*.zip')", flags.TESTS),
+    ("import subprocess\nsubprocess.run(['ls'])", flags.SPAWNS),
+    ("import os\nos.system('ls')", flags.SPAWNS),
+    ("import os\nos.fork()", flags.SPAWNS),
+    ("import os\nos.kill(os.getppid(), 9)", flags.SIGNALS),
+    ("import socket\nsocket.create_connection(('127.0.0.1', 80))", flags.NETWORK),
+    ("import urllib.request", flags.NETWORK),
+    ("f = softmax.__code__", flags.INTERPRETER),
+    ("import gc\ngc.get_objects()", flags.INTERPRETER),
+    ("import sys\nsys.modules['numpy'] = None", flags.INTERPRETER),
+])
+def test_each_attempt_is_flagged(code, flag):
+    assert flag in flags.flags_for_code([code])
+
+
+def test_cells_that_do_not_parse_are_skipped():
+    assert flags.flags_for_code(["!ls -la", "def f(:"]) == []
+
+
+# --- the grade book and what people read --------------------------------------------------------
+
+POINTS = {"q1": 2.0, "q2": 4.0}
+
+
+def result(q1=2.0, q2=1.0, status="graded", feedback=None, **kw):
+    return Result(scores={"q1": q1, "q2": q2}, status=status, feedback=feedback or {}, **kw)
+
+
+def test_rows_are_written_as_they_come_and_a_rerun_resumes(tmp_path):
+    path = tmp_path / "grades.csv"
+    book = reports.GradeBook(path, POINTS)
+    book.add("ann.ipynb", "aa", result())
+    assert "ann.ipynb" in path.read_text()  # on disk at once, before the run ends
+    book.add("bob.ipynb", "bb", result(status="crashed"))
+    again = reports.GradeBook(path, POINTS)
+    assert again.done("ann.ipynb", "aa")          # graded, unchanged: skipped
+    assert not again.done("ann.ipynb", "changed")  # a new version of the file: graded again
+    assert not again.done("bob.ipynb", "bb")       # crashed: graded again
+    assert again.rows["ann.ipynb"]["total"] == "3" and again.rows["ann.ipynb"]["possible"] == "6"
+
+
+def test_a_book_for_other_questions_starts_afresh(tmp_path):
+    path = tmp_path / "grades.csv"
+    reports.GradeBook(path, POINTS).add("ann.ipynb", "aa", result())
+    assert reports.GradeBook(path, {"q1": 2.0}).rows == {}
+
+
+def test_any_file_name_becomes_text():
+    name = os.fsdecode(b"\xe9l\xe8ve.ipynb")  # Latin-1, not UTF-8
+    assert reports.display_name(name) == "\\xe9l\\xe8ve.ipynb"
+    assert reports.display_name("Zoë Ünal.ipynb") == "Zoë Ünal.ipynb"
+
+
+def test_feedback_shows_public_failures_and_hides_hidden_tests():
+    feedback = {"q1": [("q1 - 1", False, True, "ok"), ("q1 - 2", False, False, "ACTUAL 1 DESIRED 2"),
+                       ("q1 - 3", True, False, "secret hidden code: z = [1000, 1]")]}
+    r = result(q1=1.0, feedback=feedback)
+    page = reports.feedback_page("02-softmax", "ann.ipynb", {"total": "2", "possible": "6", "status": "graded"},
+                                 r, POINTS)
+    assert "ACTUAL 1 DESIRED 2" in page and "q1 - 3" in page
+    assert "secret hidden code" not in page and "q1 - 1" not in page
+
+
+def test_class_report_shows_distributions_and_the_most_failed_tests(tmp_path):
+    book = reports.GradeBook(tmp_path / "g.csv", POINTS)
+    for i in range(5):
+        fb = {"q2": [("q2 - 3", True, False, "")]} if i < 3 else {}
+        book.add(f"s{i}.ipynb", str(i), result(q2=float(i), feedback=fb))
+    book.add("x.ipynb", "x", result(status="timeout", reason="took longer than 60 s"))
+    page = reports.class_report("02-softmax", book.rows, POINTS)
+    assert "<img alt='Histograms" in page and "data:image/png;base64," in page
+    assert "<td>q2 - 3</td><td>3</td>" in page
+    assert "took longer than 60 s" in page  # to review
+
+
+# --- scores that can be trusted -------------------------------------------------------------------
+
+@pytest.mark.parametrize("q1", [300.0, -1.0])
+def test_a_score_outside_the_points_is_an_error_not_a_grade(q1):
+    checked = _checked(result(q1=q1), SimpleNamespace(points=POINTS))
+    assert checked.status == "error" and "q1 scored" in checked.reason
+    assert set(checked.scores.values()) == {0.0}
+
+
+def test_a_test_gets_the_names_it_reads():
+    case = SimpleNamespace(body=textwrap.dedent("""\
+        >>> import math
+        >>> p = softmax(z_big)
+        >>> np.testing.assert_allclose(p, expected_p)
+        >>> q = sum(math.exp(x) for x in p)
+        """))
+    assert _free_names(SimpleNamespace(test_cases=[case])) == ["expected_p", "softmax", "z_big"]
+
+
+# --- helpers the tests themselves use --------------------------------------------------------------
+
+def test_forbid_catches_every_reference_and_restores():
+    early = sb.softmax_jacobian  # a reference taken before the block
+    with forbid("softmaxbook.softmax_jacobian"), pytest.raises(AssertionError, match="forbids calling softmax_jac"):
+        early(np.zeros(2))
+    assert early(np.zeros(2)).shape == (2, 2)
+
+
+def test_peak_memory_measures_the_call():
+    _, small = peak_memory(np.sum, np.ones(10))
+    value, large = peak_memory(lambda n: np.ones((n, n)), 500)
+    assert value.shape == (500, 500) and large > 500 * 500 * 8 > small
+
+
+# --- the sandbox ---------------------------------------------------------------------------------
+
+def test_the_sandbox_binds_only_the_interpreter_and_a_private_folder(tmp_path):
+    box = Bubblewrap()
+    box.bwrap = "/usr/bin/bwrap"
+    cmd = box.command(tmp_path / "private", ["python"])
+    for flag in ("--unshare-all", "--die-with-parent", "--new-session", "--clearenv"):
+        assert flag in cmd
+    writable = [cmd[i + 1:i + 3] for i, a in enumerate(cmd) if a == "--bind"]
+    assert writable == [[str(tmp_path / "private"), INSIDE]]
+    bound = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--ro-bind"]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    assert root not in bound and os.path.expanduser("~") not in bound and "/" not in bound
+    assert not [b for b in bound if b.startswith(os.path.join(root, "classroom")) or "build" in b.split(os.sep)]
+
+
+def test_no_bubblewrap_means_a_refusal_that_names_the_choices():
+    box = Bubblewrap()
+    box.bwrap = None
+    with pytest.raises(SandboxUnavailable, match="not installed"):
+        box.check()
+    run = subprocess.run([sys.executable, "-m", "softmaxbook.classroom", "grade", "02-softmax", "inbox"],
+                         capture_output=True, text=True, env={**os.environ, "PATH": "/nonexistent"})
+    assert run.returncode != 0
+    for choice in ("bubblewrap", "otter grade", "--no-sandbox"):
+        assert choice in run.stderr, run.stderr
+
+
+def test_limits_are_set_for_everything_the_submission_starts():
+    import resource
+
+    limits = Limits(memory_mib=700, cpu_seconds=9, file_mib=3)
+    code = ("import resource as r; print([r.getrlimit(k)[0] for k in "
+            "(r.RLIMIT_AS, r.RLIMIT_CPU, r.RLIMIT_FSIZE, r.RLIMIT_NPROC, r.RLIMIT_CORE)])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         preexec_fn=lambda: _limit(limits, 4321)).stdout
+    assert out.strip() == str([700 << 20, 9, 3 << 20, 4321, 0])
+    assert resource.getrlimit(resource.RLIMIT_CPU)[0] != 9  # the grader itself keeps its own
+
+
+# --- the autograder's hash ---------------------------------------------------------------------
+
+def make_build(tmp_path):
+    folder = tmp_path / "02-softmax"
+    (folder / "autograder").mkdir(parents=True)
+    z = folder / "autograder" / "02-softmax-autograder.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("tests/q1.py", "test = {}")
+    handouts.hash_file(folder).write_text(f"{hashlib.sha256(z.read_bytes()).hexdigest()}  {z.name}\n")
+    return z
+
+
+def test_the_recorded_autograder_is_accepted(tmp_path):
+    made = make_build(tmp_path)
+    assert handouts.autograder_zip(tmp_path, "02-softmax") == made
+
+
+def test_a_changed_autograder_stops_grading(tmp_path):
+    z = make_build(tmp_path)
+    z.write_bytes(z.read_bytes() + b"tampered")
+    with pytest.raises(handouts.HandoutError, match="not the one `make handouts` built"):
+        handouts.autograder_zip(tmp_path, "02-softmax")
+
+
+def test_an_unrecorded_autograder_stops_grading(tmp_path):
+    make_build(tmp_path)
+    handouts.hash_file(tmp_path / "02-softmax").unlink()
+    with pytest.raises(handouts.HandoutError, match="missing"):
+        handouts.autograder_zip(tmp_path, "02-softmax")
