@@ -155,10 +155,11 @@ class Session:
             _copy_back(mine, protocol.decode(theirs))  # the function changed its input in place
         return protocol.decode(reply["value"]), reply["peak"]
 
-    def stop(self):
+    def stop(self, sandbox):
         if self.process.poll() is None:
             self.process.kill()  # the sandbox's PID namespace goes with it
         self.process.wait()
+        sandbox.release(self.process)
 
 
 def _copy_back(mine, theirs):
@@ -201,7 +202,7 @@ def grade(path, autograder, sandbox):
         except Stopped as stop:
             result.status, notes = stop.status, [stop.reason]
         finally:
-            session.stop()
+            session.stop(sandbox)
             result.seconds = time.monotonic() - start
     result.flags = sorted(set(result.flags) | session.flags)
     result.reason = "; ".join(n for n in notes if n)
