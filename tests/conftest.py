@@ -1,6 +1,7 @@
 """Shared test helpers: the high-precision reference, the logit generators, the browser."""
 
 import hashlib
+import inspect
 import os
 
 import mpmath
@@ -82,16 +83,25 @@ def hard_rows(seed=0, n=60):
     return rows
 
 
+def references_cache_key(rows):
+    """The cache key of the references of `rows`: a hash of the rows, the precision and the
+    source of `reference`, so that changing any of them computes the references anew."""
+    h = hashlib.sha256(np.concatenate(rows).tobytes())
+    h.update(str(REFERENCE_DIGITS).encode())
+    h.update(inspect.getsource(reference).encode())
+    return f"softmaxbook/mpmath-references-{h.hexdigest()[:16]}"
+
+
 @pytest.fixture(scope="session")
 def references(request):
     """(z, softmax, log_softmax, logsumexp) for every hard row, the last three from mpmath.
 
-    Kept in pytest's cache between runs, keyed by a hash of the rows and the precision, so
-    only a changed row set is recomputed (a fresh clone computes them once).
+    Kept in pytest's cache between runs, keyed by a hash of the rows, the precision and the
+    source of `reference` (see `references_cache_key`), so only a change to one of them is
+    recomputed (a fresh clone computes them once).
     """
     rows = hard_rows()
-    digest = hashlib.sha256(np.concatenate(rows).tobytes() + str(REFERENCE_DIGITS).encode()).hexdigest()[:16]
-    key = f"softmaxbook/mpmath-references-{digest}"
+    key = references_cache_key(rows)
     cache = getattr(request.config, "cache", None)
     cached = cache.get(key, None) if cache else None
     if cached is None:

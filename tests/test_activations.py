@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
+import conftest
 import softmaxbook as sb
-from conftest import ref_log_softmax, ref_logsumexp
+from conftest import hard_rows, ref_log_softmax, ref_logsumexp, ref_softmax
 
 RTOL = 1e-13
 # Results below the smallest normal float (2.2e-308) are subnormal and carry fewer bits;
@@ -192,3 +193,41 @@ def test_softmax_is_the_gradient_of_logsumexp(z):
 def test_sigmoid_symmetry(x):
     # 1 - sigmoid(x) is only exact to ~1 ulp of 1 (2.2e-16) absolute.
     assert_allclose(sb.sigmoid(-x), 1 - sb.sigmoid(x), rtol=1e-15, atol=3e-16)
+
+
+RESULT_DTYPE = {np.float16: np.float32, np.float32: np.float32, np.longdouble: np.longdouble,
+                np.float64: np.float64, np.int8: np.float64, np.int64: np.float64, np.uint64: np.float64}
+
+
+@pytest.mark.parametrize("dtype", list(RESULT_DTYPE))
+@pytest.mark.parametrize("f", [sb.sigmoid, sb.sigmoid_grad, sb.softmax, sb.log_softmax, sb.logsumexp, sb.relu])
+def test_the_result_dtype_is_the_documented_one(f, dtype):
+    # the rule the docstrings state: float16 -> float32, float32 and longdouble kept, else float64
+    out = np.asarray(f(np.array([1, 0, 2], dtype=dtype)))
+    assert out.dtype == RESULT_DTYPE[dtype], (out.dtype, dtype)
+
+
+def test_longdouble_is_computed_in_longdouble():
+    # where longdouble is wider than float64 (x86-64: 80-bit), softmax keeps its extra digits;
+    # everywhere it agrees with the float64 result to float64 rounding
+    z = np.array([0.0, -20.0, 1e-3], dtype=np.longdouble)
+    for f, ref in [(sb.softmax, ref_softmax), (sb.log_softmax, ref_log_softmax)]:
+        out = f(z)
+        assert out.dtype == np.longdouble
+        assert_allclose(out.astype(np.float64), ref(z.astype(np.float64)), rtol=1e-15)
+    assert_allclose(float(sb.logsumexp(z)), ref_logsumexp(z.astype(np.float64)), rtol=1e-15)
+
+
+def test_reference_cache_key_sees_the_reference_function(monkeypatch):
+    # Bug story: the key hashed only the rows and the precision, so an edited reference()
+    # kept being served from .pytest_cache.
+    rows = hard_rows(n=2)
+    key = conftest.references_cache_key(rows)
+    assert key == conftest.references_cache_key(rows)
+    assert conftest.references_cache_key(hard_rows(n=3)) != key
+    with monkeypatch.context() as m:
+        m.setattr(conftest, "REFERENCE_DIGITS", 401)
+        assert conftest.references_cache_key(rows) != key
+    with monkeypatch.context() as m:
+        m.setattr(conftest, "reference", ref_softmax)  # another function: another source
+        assert conftest.references_cache_key(rows) != key

@@ -43,3 +43,12 @@ def test_noise_free_spirals_do_not_depend_on_the_seed():
 def test_numpy_integers_are_accepted():
     X, y = sb.make_spirals(n_per_class=np.int64(3), n_classes=np.int32(2), noise=np.float32(0.1))
     assert X.shape == (6, 2) and y.shape == (6,)
+
+
+def test_seed_may_be_a_generator():
+    # Bug story: make_spirals(..., seed=np.random.default_rng(0)), a valid call, was refused
+    # as "`seed` must be an integer". A Generator is used as it is (and so advanced).
+    rng = np.random.default_rng(0)
+    assert_array_equal(sb.make_spirals(5, 2, seed=rng)[0], sb.make_spirals(5, 2, seed=0)[0])
+    assert not np.array_equal(sb.make_spirals(5, 2, seed=rng)[0], sb.make_spirals(5, 2, seed=0)[0])
+    assert sb.make_spirals(5, 2, seed=None)[0].shape == (10, 2)

@@ -67,3 +67,13 @@ def test_see_also(name, related):
     for other in related:
         assert other in entries, (name, other, entries)
     assert all(e in sb.__all__ for e in entries), entries
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "softmax", "relu"])
+def test_returns_states_the_real_dtype_rule(name):
+    # Bug story: these said "float32 for float32 input, else float64", but float16 gives
+    # float32 and longdouble stays longdouble (tests/test_activations.py checks the rule).
+    returns = section(name, "Returns")
+    assert "else float64" not in returns, returns
+    for word in ("float16", "float32", "longdouble", "float64"):
+        assert word in returns, (name, word, returns)

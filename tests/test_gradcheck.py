@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 import softmaxbook as sb
@@ -84,3 +87,48 @@ def test_relative_error():
     assert_allclose(sb.relative_error([3.0, 4.0], [6.0, 8.0]), 1 / 3, rtol=1e-15)
     # computed in float64 even for float32 input
     assert sb.relative_error(np.float32([1.0]), [1.0 + 1e-12]) > 0
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    # Bug story: the norms were taken unscaled, so squares of tiny entries underflowed to 0
+    # (a result of 0.0 for inputs that differ by a factor of 2) and squares of huge ones
+    # overflowed (nan and a RuntimeWarning). Scaled by a power of 2 first, every finite
+    # input gets the value of the formula; each expected value is exact arithmetic.
+    ([1e-200], [2e-200], 1 / 3),
+    ([3e-170, 4e-170], [3e-170, 0.0], 0.5),  # ||a - b|| = 4, ||a|| = 5, ||b|| = 3 (x 1e-170)
+    ([1e200], [2e200], 1 / 3),
+    ([1.7976931348623157e308, -1.7976931348623157e308], [-1.7976931348623157e308, 1.7976931348623157e308], 1.0),
+    ([5e-324], [0.0], 1.0),
+    ([5e-324, 1e308], [5e-324, 1e308], 0.0),
+    ([3e-300, 4e-300], [6e-300, 8e-300], 1 / 3),
+])
+def test_relative_error_at_the_ends_of_the_float_range(a, b, expected):
+    assert_allclose(sb.relative_error(a, b), expected, rtol=1e-15)
+
+
+def test_relative_error_scaling_changes_no_ordinary_value():
+    # scaling by a power of 2 is exact, so ordinary inputs give the very same float as before
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        a, b = rng.normal(size=(2, 7)) * 10.0 ** rng.uniform(-5, 5)
+        expected = np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+        assert sb.relative_error(a, b) == min(expected, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 5), elements=st.floats(allow_nan=False, allow_infinity=False)),
+       st.data())
+def test_relative_error_is_in_0_1_for_every_finite_input(a, data):
+    b = data.draw(arrays(np.float64, a.shape, elements=st.floats(allow_nan=False, allow_infinity=False)))
+    err = sb.relative_error(a, b)
+    assert 0.0 <= err <= 1.0
+    if np.array_equal(a, b):
+        assert err == 0.0
+
+
+@pytest.mark.parametrize("h", [10**400, 2**1024, -(10**400)], ids=["10**400", "2**1024", "-10**400"])
+def test_a_huge_integer_step_is_named(h):
+    # Bug story: a Python int beyond the float range reached np.isfinite, whose
+    # UFuncTypeError named nothing.
+    with pytest.raises(ValueError, match=r"^`h` must be finite; got an integer of \d+ bits, beyond float64's range"):
+        sb.numerical_gradient(lambda v: float(np.sum(v)), [1.0], h=h)

@@ -1,5 +1,7 @@
 """Cross-entropy and its gradient: exact values, references, gradient checks."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 import scipy.special
@@ -122,3 +124,35 @@ def test_gradient_rows_sum_to_zero_and_loss_is_nonnegative(Z, data):
     assert loss >= 0
     assert_allclose(grad.sum(axis=1), 0, atol=1e-16 * Z.shape[1])
     assert_allclose(grad, sb.numerical_gradient(lambda z: sb.cross_entropy(z, y), Z), rtol=1e-5, atol=1e-8)
+
+
+def test_one_hot_builds_only_its_result():
+    # Bug story: np.eye(K)[labels] made the K x K identity first: one_hot([3], 200_000)
+    # asked for 298 GiB. Now the peak is the (N, K) result itself.
+    tracemalloc.start()
+    try:
+        Y = sb.one_hot([3, 0], 20_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert Y.shape == (2, 20_000) and Y.dtype == np.float64
+    assert_array_equal(np.flatnonzero(Y), [3, 20_000])
+    assert Y.sum() == 2.0
+    assert peak < 2 * Y.nbytes + 100_000, peak
+    assert sb.one_hot([], 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("row", [[0.1, 0.2, 0.7], [0.3, 0.3, 0.4], np.full(7, 1 / 7), [1 / 3] * 3])
+def test_float16_probability_rows_are_accepted(row):
+    # Bug story: float16 rows were promoted to float32 before the tolerance was chosen, so it
+    # was float32's: the row [0.1, 0.2, 0.7], whose float16 entries sum to 1.00012, was
+    # rejected. The tolerance is now that of the precision the rows were given in.
+    p = np.asarray(row, dtype=np.float16)
+    expected = -np.log(p.astype(np.float64)[0])
+    assert_allclose(sb.cross_entropy_from_probs(0, p), expected, rtol=1e-6)
+    assert_allclose(sb.cross_entropy_from_probs(p, p), -np.sum(p * np.log(p.astype(np.float64))), rtol=1e-3)
+    z = np.zeros(p.size)
+    assert_allclose(sb.cross_entropy(z, p), np.log(p.size), rtol=1e-3)
+    # ... but a float16 row that is not a distribution still is not one
+    with pytest.raises(ValueError, match="`y_pred` rows must sum to 1"):
+        sb.cross_entropy_from_probs(0, (p * 1.05).astype(np.float16))

@@ -1,5 +1,9 @@
 """The MLP: layer gradients by central differences, and training that actually learns."""
 
+from collections import UserDict
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -126,3 +130,85 @@ def test_train_mlp_infers_the_classes_from_the_largest_label():
     params, history = sb.train_mlp(X, [0, 1, 1], epochs=0)
     assert history.shape == (0,)
     assert_array_equal(params["W1"], sb.init_mlp(2, 64, 2)["W1"])
+
+
+class _ReadOnly(Mapping):
+    """A read-only mapping that is not a dict, as a user's own container might be."""
+
+    def __init__(self, d):
+        self._d = d
+
+    def __getitem__(self, key):
+        return self._d[key]
+
+    def __iter__(self):
+        return iter(self._d)
+
+    def __len__(self):
+        return len(self._d)
+
+
+def _as_npz(params, folder):
+    np.savez(folder / "params.npz", **params)
+    return np.load(folder / "params.npz")
+
+
+@pytest.mark.parametrize("wrap", [MappingProxyType, _ReadOnly, _as_npz])
+def test_params_may_be_any_read_only_mapping(wrap, tmp_path):
+    # Bug story: the network's functions once demanded a dict, so np.load("params.npz") (an
+    # NpzFile) and a MappingProxyType, both read-only mappings, were refused.
+    X, y = sb.make_spirals(n_per_class=4, n_classes=3, seed=0)
+    params = sb.init_mlp(2, 5, 3, seed=0)
+    frozen = wrap(params, tmp_path) if wrap is _as_npz else wrap(params)
+    logits, cache = sb.mlp_forward(params, X)
+    got_logits, got_cache = sb.mlp_forward(frozen, X)
+    assert_array_equal(got_logits, logits)
+    loss, grads = sb.mlp_loss_and_grads(params, X, y)
+    got_loss, got_grads = sb.mlp_loss_and_grads(frozen, X, y)
+    assert got_loss == loss
+    dlogits = sb.cross_entropy_grad(logits, y)
+    for name in params:
+        assert_array_equal(got_grads[name], grads[name])
+        assert_array_equal(sb.mlp_backward(frozen, got_cache, dlogits)[name], grads[name])
+    assert_array_equal(sb.predict(frozen, X), sb.predict(params, X))
+
+
+def test_sgd_step_needs_a_mutable_mapping_but_grads_may_be_read_only():
+    params = UserDict({"w": np.array([1.0, -1.0])})  # a MutableMapping that is not a dict
+    sb.sgd_step(params, MappingProxyType({"w": np.array([0.5, -0.5])}), lr=0.1)
+    assert_allclose(params["w"], [0.95, -0.95], rtol=1e-15)
+    with pytest.raises(TypeError, match=r"^`params` must be a mutable mapping \(e.g. a dict\) of float arrays, "
+                                        r"updated in place; got mappingproxy$"):
+        sb.sgd_step(MappingProxyType({"w": np.ones(2)}), {"w": np.ones(2)}, lr=0.1)
+
+
+@pytest.mark.parametrize("seed", [None, 0, np.uint8(3), 2**70])
+def test_init_mlp_seeds(seed):
+    params = sb.init_mlp(2, 3, 2, seed=seed)
+    assert params["W1"].shape == (2, 3)
+    if seed is not None:
+        assert_array_equal(params["W1"], np.random.default_rng(seed).normal(0, 1, (2, 3)))
+
+
+def test_init_mlp_takes_a_generator():
+    # Bug story: init_mlp(..., seed=np.random.default_rng(0)), a valid call, was refused as
+    # "`seed` must be an integer". A Generator is used as it is (and so advanced).
+    rng = np.random.default_rng(0)
+    assert_array_equal(sb.init_mlp(2, 8, 3, seed=rng)["W1"], sb.init_mlp(2, 8, 3, seed=0)["W1"])
+    assert not np.array_equal(sb.init_mlp(2, 8, 3, seed=rng)["W1"], sb.init_mlp(2, 8, 3, seed=0)["W1"])
+    params, _ = sb.train_mlp(np.eye(2), [0, 1], n_hidden=3, epochs=0, seed=np.random.default_rng(4))
+    assert_array_equal(params["W1"], sb.init_mlp(2, 3, 2, seed=4)["W1"])
+
+
+def test_relu_of_infinities():
+    # Bug story: relu and relu_backward rejected ±inf, though no nan can arise from them.
+    x = np.array([-np.inf, -1.0, 0.0, 2.0, np.inf])
+    assert_array_equal(sb.relu(x), [0.0, 0.0, 0.0, 2.0, np.inf])
+    assert_array_equal(sb.relu_backward(np.ones(5), x), [0.0, 0.0, 0.0, 1.0, 1.0])
+    # an infinite upstream gradient is passed or blocked, never multiplied by 0 into nan
+    assert_array_equal(sb.relu_backward([np.inf, -np.inf, np.inf], [-1.0, 1.0, 2.0]), [0.0, -np.inf, np.inf])
+    for f in (lambda v: sb.relu(v), lambda v: sb.relu_backward(np.ones(2), v)):
+        with pytest.raises(ValueError, match=r"^`x` must not contain nan$"):
+            f([np.nan, 1.0])
+    with pytest.raises(ValueError, match=r"^`dout` must not contain nan$"):
+        sb.relu_backward([np.nan, 1.0], [1.0, 1.0])

@@ -128,13 +128,14 @@ BAD = [
     ("dense_backward", "W", "shape", np.ones(4), ValueError, r"`W` must have shape \(3, D_out\) .*; got shape \(4,\)"),
     ("dense_backward", "W", "non-finite", np.full((3, 4), NAN), ValueError, r"`W` must be finite"),
     ("relu", "x", "kind", "a", TypeError, r"`x` must hold real numbers; got dtype <U1"),
-    ("relu", "x", "non-finite", [1.0, NAN], ValueError, r"`x` must be finite"),
+    # ±inf is valid for relu (relu(-inf) = 0, relu(inf) = inf); only nan is not a number to rectify
+    ("relu", "x", "non-finite", [1.0, NAN], ValueError, r"`x` must not contain nan"),
     ("relu_backward", "dout", "kind", ["a", "b"], TypeError, r"`dout` must hold real numbers"),
     ("relu_backward", "dout", "shape", [1.0, 1.0, 1.0], ValueError,
      r"`dout` must have shape \(2,\) \(the shape of `x`\); got shape \(3,\)"),
-    ("relu_backward", "dout", "non-finite", [1.0, NAN], ValueError, r"`dout` must be finite"),
+    ("relu_backward", "dout", "non-finite", [1.0, NAN], ValueError, r"`dout` must not contain nan"),
     ("relu_backward", "x", "kind", ["a", "b"], TypeError, r"`x` must hold real numbers"),
-    ("relu_backward", "x", "non-finite", [np.inf, 1.0], ValueError, r"`x` must be finite"),
+    ("relu_backward", "x", "non-finite", [NAN, 1.0], ValueError, r"`x` must not contain nan"),
     ("mlp_backward", "cache", "kind", list(CACHE), TypeError,
      r"`cache` must be the tuple \(X, a, h\) that mlp_forward returns; got list"),
     ("mlp_backward", "cache", "shape", (CACHE[0], CACHE[1][:, :3], CACHE[2]), ValueError,
@@ -212,7 +213,7 @@ BAD += [
 for _name in ("mlp_forward", "mlp_backward", "mlp_loss_and_grads", "predict"):
     BAD += [
         (_name, "params", "kind", [PARAMS["W1"]], TypeError,
-         r"`params` must be a dict with keys W1, b1, W2, b2; got list"),
+         r"`params` must be a mapping \(e.g. a dict\) with keys W1, b1, W2, b2; got list"),
         (_name, "params", "shape", with_("b1", np.zeros(3)), ValueError,
          r"`params\['b1'\]` must have shape \(4,\) \(H, the columns of W1\); got shape \(3,\)"),
         (_name, "params", "non-finite", with_("W2", np.full((4, 3), NAN)), ValueError,
@@ -225,13 +226,14 @@ for _name in ("mlp_forward", "mlp_backward", "mlp_loss_and_grads", "predict"):
              r"`X` must have shape \(N, 2\) \(D, the rows of params\['W1'\]\); got shape \(2, 3\)"),
             (_name, "X", "non-finite", [[0.0, 0.0], [NAN, 0.0]], ValueError, r"`X` must be finite"),
         ]
+KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]), ("train_mlp", ["n_hidden", "epochs", "seed"]),
                     ("make_spirals", ["n_per_class", "n_classes", "seed"])]:
     for _arg in ints:
         BAD += [
-            (_name, _arg, "kind", 2.0, TypeError, rf"`{_arg}` must be an integer; got 2.0"),
+            (_name, _arg, "kind", 2.0, TypeError, rf"`{_arg}` must be {KINDS.get(_arg, 'an integer')}; got 2.0"),
             # an integer argument cannot hold nan: a nan is a float, so the wrong kind (TypeError)
-            (_name, _arg, "non-finite", NAN, TypeError, rf"`{_arg}` must be an integer; got nan"),
+            (_name, _arg, "non-finite", NAN, TypeError, rf"`{_arg}` must be {KINDS.get(_arg, 'an integer')}; got nan"),
         ]
 
 # Why a case does not apply (checked: each key must name a real argument).
@@ -245,7 +247,7 @@ NOT_APPLICABLE = {
     ("logsumexp", "keepdims", "shape"): SCALAR,
     ("logsumexp", "keepdims", "non-finite"): "a bool cannot be nan or inf",
     ("one_hot", "num_classes", "shape"): SCALAR,
-    ("sgd_step", "params", "shape"): "any dict of arrays of any shapes; each gradient is checked against its parameter",
+    ("sgd_step", "params", "shape"): "any mapping of arrays of any shapes; each gradient is checked against its own",
     ("sgd_step", "lr", "shape"): SCALAR,
     ("train_mlp", "lr", "shape"): SCALAR,
     ("make_spirals", "noise", "shape"): SCALAR,
@@ -486,7 +488,7 @@ def test_train_mlp_a_single_negative_label(X):
     ({"epochs": -1}, ValueError, r"`epochs` must be an integer >= 0; got -1"),
     ({"lr": -0.1}, ValueError, r"`lr` must be >= 0; got -0.1"),
     ({"seed": -1}, ValueError, r"`seed` must be an integer >= 0; got -1"),
-    ({"seed": "0"}, TypeError, r"`seed` must be an integer; got '0'"),
+    ({"seed": "0"}, TypeError, r"`seed` must be None, an integer >= 0 or a numpy Generator; got '0'"),
 ])
 def test_train_mlp_settings(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -535,8 +537,9 @@ def test_cache_of_the_wrong_length():
     ({"w": np.ones(2)}, {"v": np.ones(2)}, 0.1, ValueError, r"`grads` has key 'v' but `params` does not"),
     ({"w": np.ones(2)}, {"w": np.ones(2)}, -1.0, ValueError, r"`lr` must be >= 0; got -1.0"),
     ({"w": np.ones(2, int)}, {"w": np.ones(2)}, 0.1, TypeError, r"`params\['w'\]` must be a float ndarray .*int64"),
-    ([np.ones(2)], {"w": np.ones(2)}, 0.1, TypeError, r"`params` must be a dict of arrays; got list"),
-    ({"w": np.ones(2)}, [np.ones(2)], 0.1, TypeError, r"`grads` must be a dict of arrays; got list"),
+    ([np.ones(2)], {"w": np.ones(2)}, 0.1, TypeError,
+     r"`params` must be a mutable mapping \(e.g. a dict\) of float arrays, updated in place; got list"),
+    ({"w": np.ones(2)}, [np.ones(2)], 0.1, TypeError, r"`grads` must be a mapping \(e.g. a dict\) of arrays; got list"),
 ])
 def test_sgd_step_arguments(params, grads, lr, error, message):
     with pytest.raises(error, match=message):
@@ -567,3 +570,77 @@ def test_init_mlp_sizes(n, message):
 def test_spirals_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         sb.make_spirals(**kwargs)
+
+
+# --- the bugs of a review, each with its story ------------------------------------------------
+
+K_MAX = 2**20
+
+
+@pytest.mark.parametrize("y, shown", [
+    # Bug story: with K inferred as y.max() + 1, these gave an IndexError (2**63 wrapped to a
+    # negative intp), a RuntimeWarning (1e19 cast to int), numpy's "array is too big", and
+    # an attempt to allocate 512 GB. The labels are now bounded before any cast or allocation.
+    (np.array([0, 2**63], np.uint64), "9223372036854775808"),
+    ([0.0, 1e19], "1e\\+19"),
+    ([0, 2**62], "4611686018427387904"),
+    ([0, 10**9], "1000000000"),
+    ([0, K_MAX], "1048576"),
+    (np.array([0, 2**64 - 1], np.uint64), "18446744073709551615"),
+])
+def test_train_mlp_bounds_the_inferred_number_of_classes(y, shown):
+    message = (r"^`y` must be integers in \[0, K\) with K <= 1048576 classes \(K is inferred as the largest "
+               rf"label \+ 1\); got {shown} at position 1$")
+    with pytest.raises(ValueError, match=message):
+        sb.train_mlp(X2, y, epochs=1)
+
+
+def test_the_largest_inferred_number_of_classes_is_accepted():
+    from softmaxbook._validate import as_labels
+
+    labels = as_labels(np.array([0, K_MAX - 1], np.uint64), 2, None, "y")
+    assert labels.dtype == np.intp and labels.tolist() == [0, K_MAX - 1]
+
+
+@pytest.mark.parametrize("call_, name", [
+    # Bug story: a Python int beyond the float range reached np.isfinite, and numpy's
+    # UFuncTypeError ("ufunc 'isfinite' not supported for the input types") named nothing.
+    (lambda: sb.make_spirals(3, 2, 10**400), "noise"),
+    (lambda: sb.sgd_step({"w": np.ones(2)}, {"w": np.ones(2)}, 2**1024), "lr"),
+    (lambda: sb.train_mlp(X2, [0, 1], lr=-(10**400), epochs=1), "lr"),
+    (lambda: sb.numerical_jacobian(lambda v: v, [1.0], h=10**309), "h"),
+])
+def test_a_huge_integer_is_not_a_finite_number(call_, name):
+    with pytest.raises(ValueError, match=rf"^`{name}` must be finite; got an integer of \d+ bits, beyond float64's "
+                                         r"range \(about ±1.8e308\)$"):
+        call_()
+
+
+@pytest.mark.parametrize("value", [2**64, 2**1000, np.uint64(2**64 - 1)], ids=["2**64", "2**1000", "uint64-max"])
+def test_large_but_finite_integers_are_numbers(value):
+    # beyond int64 (np.isfinite refused them too) but within float64's range
+    params = {"w": np.zeros(2)}
+    sb.sgd_step(params, {"w": np.full(2, 1e-300)}, lr=value)
+    np.testing.assert_allclose(params["w"], -1e-300 * float(value), rtol=1e-15)
+    assert np.isfinite(sb.make_spirals(3, 2, noise=value, seed=0)[0]).all()
+
+
+@pytest.mark.parametrize("f", [sb.cross_entropy, sb.cross_entropy_grad, sb.cross_entropy_and_grad])
+@pytest.mark.parametrize("targets, shape", [
+    ([1], r"\(1,\)"), ([0.2, 0.8], r"\(2,\)"), ([[0.2, 0.3, 0.5]], r"\(1, 3\)"),
+])
+def test_a_single_row_says_what_its_target_must_be(f, targets, shape):
+    # Bug story: cross_entropy([1., 2., 3.], [1]) said "`targets` must have shape (1, 3); got
+    # shape (1, 1)", shapes the caller never wrote. A single row takes a scalar label or a
+    # (K,) probability row, and the message says so.
+    message = (r"^`targets` for a single row of `logits` \(shape \(3,\)\) must be a scalar label or a \(3,\) "
+               rf"probability row; got shape {shape}$")
+    with pytest.raises(ValueError, match=message):
+        f([1.0, 2.0, 3.0], targets)
+    assert f([1.0, 2.0, 3.0], 1) is not None and f([1.0, 2.0, 3.0], [0.2, 0.3, 0.5]) is not None
+
+
+def test_a_single_prediction_says_what_its_target_must_be():
+    with pytest.raises(ValueError, match=r"^`y_true` for a single row of `y_pred` \(shape \(2,\)\) must be a scalar "
+                                         r"label or a \(2,\) probability row; got shape \(1,\)$"):
+        sb.cross_entropy_from_probs([1], [0.5, 0.5])

@@ -184,5 +184,11 @@ def test_host_keeps_the_anywidget_contract(tmp_path, browser):
         p.page.evaluate("document.querySelectorAll('.probe').forEach((el) => softmaxbookWidgets.unmount(el))")
         assert p.page.evaluate("window.probeCleanups") == 2
         assert p.page.locator(".probe").count() == 0
+        # Bug story: an unmounted view's script stayed "seen", so mount() never showed it again.
+        p.page.evaluate("softmaxbookWidgets.mount()")
+        reports = p.page.eval_on_selector_all(".probe", "els => els.map((e) => JSON.parse(e.dataset.report))")
+        assert reports == [{"seen": [1, 2], "x": 3, "inits": 1}] * 2  # the same model: no second initialize
+        p.page.evaluate("softmaxbookWidgets.mount()")  # nothing left to mount
+        assert p.page.locator(".probe").count() == 2
         p.assert_clean()
         p.close()

@@ -9,9 +9,17 @@ Shapes are given as tuples of sizes and symbols: ``("N", 3)`` accepts any number
 of 3 columns, and the message shows the expectation as written, "(N, 3)".
 """
 
+import math
+from collections.abc import Mapping, MutableMapping
+
 import numpy as np
 
 MLP_KEYS = ("W1", "b1", "W2", "b2")
+
+# The most classes a number of classes inferred from the labels (K = max + 1) may be: enough
+# for any data set of this book and far beyond, yet small enough that the (N, K) arrays that
+# follow do not ask for terabytes because of one stray label.
+K_MAX = 2**20
 
 
 def as_any_array(x, name):
@@ -23,7 +31,10 @@ def as_any_array(x, name):
 
 
 def as_float_array(x, name):
-    """`x` as a float array: float32/float64 kept, integers -> float64, float16 -> float32."""
+    """`x` as a float array in its own precision, at least float32.
+
+    float16 becomes float32; float32, float64 and longdouble are kept; integers become float64.
+    """
     a = as_any_array(x, name)
     if a.dtype == bool or a.dtype.kind not in "iuf":
         raise TypeError(f"`{name}` must hold real numbers; got dtype {a.dtype}")
@@ -45,18 +56,19 @@ def check_shape(a, name, spec, why=""):
         raise ValueError(f"`{name}` must have shape {_shape_text(spec)}{why}; got shape {a.shape}")
 
 
-def as_array(x, name, shape=None, why="", nonempty=False):
+def as_array(x, name, shape=None, why="", nonempty=False, allow_inf=False):
     """A finite float array, of the shape `shape` (see `check_shape`) if given.
 
-    The finiteness check is one pass over the data: use it where the function's own work
-    is at least that (the network's layers), not on the benchmarked loss path.
+    With `allow_inf`, ±inf is accepted and only nan refused. The finiteness check is one
+    pass over the data: use it where the function's own work is at least that (the
+    network's layers), not on the benchmarked loss path.
     """
     a = as_float_array(x, name)
     if shape is not None:
         check_shape(a, name, shape, why)
     if nonempty and a.size == 0:
         raise ValueError(f"`{name}` must not be empty; got shape {a.shape}")
-    check_finite(a, name)
+    (check_not_nan if allow_inf else check_finite)(a, name)
     return a
 
 
@@ -102,14 +114,24 @@ def check_int(value, name, minimum):
 
 
 def check_number(value, name, minimum=None, strict=False):
-    """`value` as a finite real number (Python or NumPy scalar), >= `minimum` (> if `strict`)."""
+    """`value` as a real number finite in float64, >= `minimum` (> if `strict`).
+
+    A Python or NumPy scalar; a Python int comes back as a float (exact up to 2**53), so no
+    later NumPy operation meets an int too large for any of its types.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"`{name}` must be a real number; got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"`{name}` must be finite; got {value}")
-    if minimum is not None and (value <= minimum if strict else value < minimum):
+    beyond = "beyond float64's range (about ±1.8e308)"
+    try:
+        x = float(value)
+    except OverflowError:  # a Python int of more than 1024 bits; str() of it could be huge
+        raise ValueError(f"`{name}` must be finite; got an integer of {value.bit_length()} bits, {beyond}") from None
+    if not math.isfinite(x):
+        # a longdouble can be finite and still beyond float64: float() makes it inf
+        raise ValueError(f"`{name}` must be finite; got {value}" + (f", {beyond}" if np.isfinite(value) else ""))
+    if minimum is not None and (x <= minimum if strict else x < minimum):
         raise ValueError(f"`{name}` must be {'>' if strict else '>='} {minimum}; got {value}")
-    return value
+    return x if isinstance(value, int) else value
 
 
 def check_bool(value, name):
@@ -119,8 +141,13 @@ def check_bool(value, name):
 
 
 def check_seed(seed, name="seed"):
-    """A seed for ``np.random.default_rng``: None (fresh entropy) or an integer >= 0."""
-    return None if seed is None else check_int(seed, name, 0)
+    """A seed for ``np.random.default_rng``: None (fresh entropy), an integer >= 0, or a
+    ``np.random.Generator``, which default_rng returns as it is (so drawing advances it)."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"`{name}` must be None, an integer >= 0 or a numpy Generator; got {seed!r}")
+    return check_int(seed, name, 0)
 
 
 def check_callable(f, name):
@@ -163,10 +190,13 @@ def check_finite(a, name):
 
 
 def as_labels(labels, n, k, name="labels", rows="the batch"):
-    """Integer class labels of shape (n,), each in [0, k).
+    """Integer class labels of shape (n,), each in [0, k), as an intp array.
 
     ``n=None`` accepts any length; ``k=None`` (the number of classes is inferred from the
-    labels) checks only that they are >= 0. `rows` names what must match n in the message.
+    labels as their maximum + 1) checks that they are in [0, K_MAX). Every value is checked
+    in the labels' own dtype, before the cast to intp (which would wrap a uint64 2**63 to a
+    negative index) and before any caller allocates (N, K) arrays. `rows` names what must
+    match n in the message.
     """
     a = as_any_array(labels, name)
     if a.dtype == bool or a.dtype.kind not in "iuf":
@@ -177,20 +207,33 @@ def as_labels(labels, n, k, name="labels", rows="the batch"):
         bad = np.flatnonzero(~np.isfinite(a) | (a != np.round(a)))
         if bad.size:
             raise ValueError(f"`{name}` must be integers; got {a[bad[0]]} at position {bad[0]}")
-    bad = np.flatnonzero((a < 0) | (a >= k) if k is not None else a < 0)
+    bad = np.flatnonzero((a < 0) | (a >= (K_MAX if k is None else k)))
     if bad.size:
         value = a[bad[0]].item()
-        bound = "K" if k is None else k
-        raise ValueError(f"`{name}` must be integers in [0, {bound}); got {value:g} at position {bad[0]}")
+        shown = f"{value:g}" if isinstance(value, float) else value  # an int exactly, however large
+        if k is not None:
+            expected = f"[0, {k})"
+        elif value < 0:
+            expected = "[0, K)"
+        else:
+            expected = f"[0, K) with K <= {K_MAX} classes (K is inferred as the largest label + 1)"
+        raise ValueError(f"`{name}` must be integers in {expected}; got {shown} at position {bad[0]}")
     # the count last: a bad value says more about what went wrong than a count does
     if n is not None and a.shape[0] != n:
         raise ValueError(f"`{name}` has {a.shape[0]} entries but {rows} has {n} rows")
     return a.astype(np.intp)
 
 
-def as_distributions(p, shape, name):
-    """Probability rows of the given shape: finite, in [0, 1], each summing to 1."""
-    a = as_float_array(p, name)
+def as_distributions(p, shape, name, given_as=None):
+    """Probability rows of the given shape: finite, in [0, 1], each summing to 1.
+
+    The sums may miss 1 by K roundings of the precision the rows were given in: `given_as`,
+    the dtype before any promotion (default: `p`'s own), so float16 rows promoted to float32
+    keep float16's tolerance.
+    """
+    raw = as_any_array(p, name)
+    precision = np.dtype(raw.dtype if given_as is None else given_as)
+    a = as_float_array(raw, name)
     if a.shape != tuple(shape):
         raise ValueError(f"`{name}` must have shape {tuple(shape)}; got shape {a.shape}")
     if not np.isfinite(a).all():
@@ -198,7 +241,7 @@ def as_distributions(p, shape, name):
     if (a < 0).any() or (a > 1).any():
         raise ValueError(f"`{name}` must be probabilities in [0, 1]; got values from {a.min():g} to {a.max():g}")
     sums = a.sum(axis=-1)
-    tol = max(1e-6, shape[-1] * np.finfo(a.dtype).eps)
+    tol = max(1e-6, shape[-1] * np.finfo(precision if precision.kind == "f" else np.float64).eps)
     bad = np.flatnonzero(np.abs(sums - 1) > tol)
     if bad.size:
         raise ValueError(f"`{name}` rows must sum to 1; row {bad[0]} sums to {sums[bad[0]]:.6g}")
@@ -216,11 +259,13 @@ def check_same_shape(a, b, name_a, name_b):
 def as_mlp_params(params):
     """The MLP's parameters as a new dict of finite float arrays with consistent shapes.
 
-    W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); keys beyond these four are ignored. The arrays
-    themselves are not copied.
+    `params` is any mapping, read only: a dict, a MappingProxyType, the NpzFile of
+    ``np.load("params.npz")``. W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); keys beyond these four
+    are ignored. The arrays themselves are not copied.
     """
-    if not isinstance(params, dict):
-        raise TypeError(f"`params` must be a dict with keys {', '.join(MLP_KEYS)}; got {type(params).__name__}")
+    if not isinstance(params, Mapping):
+        raise TypeError(f"`params` must be a mapping (e.g. a dict) with keys {', '.join(MLP_KEYS)}; "
+                        f"got {type(params).__name__}")
     missing = [key for key in MLP_KEYS if key not in params]
     if missing:
         raise ValueError(f"`params` must have keys {', '.join(MLP_KEYS)}; missing {', '.join(missing)}")
@@ -252,11 +297,15 @@ def as_mlp_cache(cache, p):
 def as_sgd_grads(params, grads):
     """Check that each gradient matches a float-array parameter it can update in place.
 
-    Returns the gradients as a new dict of finite float arrays; `params` is left as given.
+    `params` must be a mutable mapping (its arrays are updated in place and stored back);
+    `grads` any mapping. Returns the gradients as a new dict of finite float arrays;
+    `params` is left as given.
     """
-    for name, value in (("params", params), ("grads", grads)):
-        if not isinstance(value, dict):
-            raise TypeError(f"`{name}` must be a dict of arrays; got {type(value).__name__}")
+    if not isinstance(params, MutableMapping):
+        raise TypeError("`params` must be a mutable mapping (e.g. a dict) of float arrays, updated in place; "
+                        f"got {type(params).__name__}")
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"`grads` must be a mapping (e.g. a dict) of arrays; got {type(grads).__name__}")
     checked = {}
     for key, g in grads.items():
         if key not in params:

@@ -23,7 +23,8 @@ def sigmoid(x):
     Returns
     -------
     ndarray or scalar
-        Values in [0, 1], float32 for float32 input, else float64.
+        Values in [0, 1], in the input's precision: float32 for float16 or float32 input,
+        longdouble for longdouble, float64 for everything else (float64, integers).
 
     See Also
     --------
@@ -184,7 +185,9 @@ def softmax(z, axis=-1):
     Returns
     -------
     ndarray
-        Probabilities of the shape of `z`; float32 for float32 input, else float64.
+        Probabilities of the shape of `z`, in the input's precision: float32 for float16 or
+        float32 input, longdouble for longdouble, float64 for everything else (float64,
+        integers).
 
     See Also
     --------

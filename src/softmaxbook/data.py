@@ -20,9 +20,10 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     n_classes : int, optional
         K, the number of arms and classes, at least 1.
     noise : float, optional
-        The standard deviation of the angular noise, in radians, >= 0.
-    seed : int or None, optional
-        Seeds ``np.random.default_rng``: the same seed gives the same points.
+        The standard deviation of the angular noise, in radians, >= 0 and finite in float64.
+    seed : int, numpy.random.Generator or None, optional
+        Passed to ``np.random.default_rng``: an integer >= 0 gives the same points every
+        time, None fresh ones, and a Generator is drawn from as it is (and advanced).
 
     Returns
     -------

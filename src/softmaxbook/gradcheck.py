@@ -102,15 +102,21 @@ def numerical_gradient(f, x, h=1e-6):
 def relative_error(a, b):
     r"""Norm-wise relative difference :math:`\lVert a - b\rVert / (\lVert a\rVert + \lVert b\rVert)`.
 
-    0 when equal, at most 1. Norm-wise rather than entry by entry: a central difference
-    has an *absolute* rounding error of about :math:`\epsilon |f| / h`, which would swamp
-    the entry-wise relative error of a gradient entry that happens to be near 0. For a
-    correct gradient in float64, expect about 1e-9 or less; a wrong one gives 1e-2 or more.
+    0 when equal, at most 1, and right for every finite input: both arrays are first scaled
+    by the power of 2 just above their largest magnitude, which leaves the ratio as it was
+    (a power of 2 scales exactly, bar entries below 2**-1074 of the largest, too small to
+    count), so no square in the norms overflows (1e200) or underflows (1e-200).
+
+    Norm-wise rather than entry by entry: a central difference has an *absolute* rounding
+    error of about :math:`\epsilon |f| / h`, which would swamp the entry-wise relative
+    error of a gradient entry that happens to be near 0. For a correct gradient in float64,
+    expect about 1e-9 or less; a wrong one gives 1e-2 or more.
 
     Parameters
     ----------
     a, b : array_like
-        Finite arrays of the same shape, e.g. an analytic and a numerical gradient.
+        Finite arrays of the same shape, e.g. an analytic and a numerical gradient;
+        computed in float64 (longdouble: in longdouble).
 
     Returns
     -------
@@ -123,7 +129,12 @@ def relative_error(a, b):
     >>> print(f"{sb.relative_error([3.0, 4.0], [3.0, 4.00001]):.1e}")
     1.0e-06
     """
-    a = as_array(a, "a").astype(np.float64, copy=False)
-    b = as_array(b, "b", a.shape, " (the shape of `a`)").astype(np.float64, copy=False)
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
+    a = as_array(a, "a")
+    b = as_array(b, "b", a.shape, " (the shape of `a`)")
+    dtype = np.result_type(a, b, np.float64)
+    top = max(np.max(np.abs(a), initial=0), np.max(np.abs(b), initial=0))
+    if top == 0:
+        return 0.0
+    e = np.frexp(top)[1]  # top = f * 2**e with f in [0.5, 1): scaled, every entry is in [-1, 1]
+    a, b = (np.ldexp(v.astype(dtype, copy=False), -e) for v in (a, b))
+    return min(1.0, float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))))

@@ -28,7 +28,7 @@ def one_hot(labels, num_classes):
     Returns
     -------
     ndarray, shape (N, K)
-        Float64 one-hot rows.
+        Float64 one-hot rows, built directly: memory for the result only (no K x K identity).
 
     Examples
     --------
@@ -38,19 +38,26 @@ def one_hot(labels, num_classes):
      [1. 0. 0.]]
     """
     k = check_int(num_classes, "num_classes", 1)
-    return np.eye(k)[as_labels(labels, None, k)]
+    labels = as_labels(labels, None, k)
+    Y = np.zeros((labels.size, k))
+    Y[np.arange(labels.size), labels] = 1.0
+    return Y
 
 
 def _batch(x, targets, name, target_name):
     """Rows x as (N, K) and targets as labels (N,) or distributions (N, K).
 
     `x` comes from `as_rows` (logits or probabilities). A single example, x of shape (K,)
-    with a scalar label or a (K,) distribution, is a batch of one. Returns
+    with a scalar label or a (K,) distribution, is a batch of one; any other target for it
+    is refused in its own terms, not in those of the batch of one it becomes. Returns
     (x, labels, dists, single) with exactly one of labels/dists set.
     """
     targets = as_any_array(targets, target_name)
     single = x.ndim == 1
     if single:
+        if targets.ndim > 0 and targets.shape != x.shape:
+            raise ValueError(f"`{target_name}` for a single row of `{name}` (shape {x.shape}) must be a scalar label "
+                             f"or a {x.shape} probability row; got shape {targets.shape}")
         x, targets = x[None], targets[None]
     n, k = x.shape
     if targets.ndim == 2:
@@ -104,8 +111,10 @@ def cross_entropy(logits, targets):
     logits : array_like, shape (N, K) or (K,)
         Unnormalised scores Z; finite or -inf (a masked class), at least one finite per row.
     targets : array_like
-        Integer labels, shape (N,) (a scalar for a single row of logits), or probability
-        rows Y of shape (N, K) (soft targets, e.g. label smoothing).
+        Integer labels, shape (N,), or probability rows Y of shape (N, K) (soft targets,
+        e.g. label smoothing). For a single row of logits, shape (K,): a scalar label or a
+        (K,) probability row. Probability rows must sum to 1 to within K roundings of
+        their own precision (float16 rows: float16's).
 
     Returns
     -------
@@ -199,7 +208,8 @@ def cross_entropy_from_probs(y_true, y_pred):
         Integer labels, shape (N,), or probability rows, shape (N, K); for a single
         prediction a scalar label or a (K,) row.
     y_pred : array_like, shape (N, K) or (K,)
-        Predicted probabilities; each row must sum to 1.
+        Predicted probabilities; each row must sum to 1 to within K roundings of its own
+        precision (float16 rows: float16's).
 
     Returns
     -------
@@ -212,8 +222,9 @@ def cross_entropy_from_probs(y_true, y_pred):
     >>> print(round(sb.cross_entropy_from_probs(1, [0.228, 0.619, 0.153]), 5))   # -ln 0.619
     0.47965
     """
-    p, labels, y, _ = _batch(as_rows(y_pred, "y_pred"), y_true, "y_pred", "y_true")
-    p = as_distributions(p, p.shape, "y_pred")
+    given = as_any_array(y_pred, "y_pred")  # its dtype sets the tolerance of the row sums
+    p, labels, y, _ = _batch(as_rows(given, "y_pred"), y_true, "y_pred", "y_true")
+    p = as_distributions(p, p.shape, "y_pred", given_as=given.dtype)
     with np.errstate(divide="ignore"):  # log(0) = -inf is the true surprise of an impossible class
         if y is not None:
             y_log_p = np.multiply(y, np.log(p), out=np.zeros_like(p), where=y > 0)

@@ -128,20 +128,22 @@ def relu(x):
     Parameters
     ----------
     x : array_like
-        Finite real numbers, any shape.
+        Real numbers, any shape; ±inf included (relu(-inf) = 0, relu(inf) = inf), nan not.
 
     Returns
     -------
     ndarray
-        The shape of `x`; float32 for float32 input, else float64.
+        The shape of `x`, in its precision: float32 for float16 or float32 input,
+        longdouble for longdouble, float64 for everything else (float64, integers).
 
     Examples
     --------
+    >>> import numpy as np
     >>> import softmaxbook as sb
-    >>> print(sb.relu([-2.0, 0.0, 3.0]))
-    [0. 0. 3.]
+    >>> print(sb.relu([-np.inf, -2.0, 0.0, 3.0, np.inf]))
+    [ 0.  0.  0.  3. inf]
     """
-    return np.maximum(as_array(x, "x"), 0)
+    return np.maximum(as_array(x, "x", allow_inf=True), 0)
 
 
 def relu_backward(dout, x):
@@ -150,15 +152,17 @@ def relu_backward(dout, x):
     Parameters
     ----------
     dout : array_like
-        The upstream gradient :math:`\partial L / \partial \operatorname{relu}(x)`, the shape of `x`.
+        The upstream gradient :math:`\partial L / \partial \operatorname{relu}(x)`, the shape of
+        `x`; ±inf included, nan not.
     x : array_like
-        The input of `relu` in the forward pass.
+        The input of `relu` in the forward pass; ±inf included, nan not.
 
     Returns
     -------
     ndarray
-        :math:`\partial L / \partial x = \text{dout} \odot [x > 0]`; at the kink x = 0 the
-        gradient is taken as 0.
+        :math:`\partial L / \partial x = \text{dout} \odot [x > 0]`: `dout` where x > 0,
+        0 elsewhere (selected, not multiplied, so an infinite `dout` gives no nan); at the
+        kink x = 0 the gradient is taken as 0.
 
     Examples
     --------
@@ -166,8 +170,9 @@ def relu_backward(dout, x):
     >>> print(sb.relu_backward([5.0, 5.0, 5.0], [-1.0, 0.0, 2.0]))
     [0. 0. 5.]
     """
-    x = as_array(x, "x")
-    return as_array(dout, "dout", x.shape, " (the shape of `x`)") * (x > 0)
+    x = as_array(x, "x", allow_inf=True)
+    dout = as_array(dout, "dout", x.shape, " (the shape of `x`)", allow_inf=True)
+    return np.where(x > 0, dout, 0.0)
 
 
 def init_mlp(n_in, n_hidden, n_out, seed=0):
@@ -185,8 +190,9 @@ def init_mlp(n_in, n_hidden, n_out, seed=0):
         H, the width of the hidden ReLU layer, at least 1.
     n_out : int
         K, the number of classes, at least 1.
-    seed : int or None, optional
-        Seeds ``np.random.default_rng``: the same seed gives the same weights.
+    seed : int, numpy.random.Generator or None, optional
+        Passed to ``np.random.default_rng``: an integer >= 0 gives the same weights every
+        time, None fresh ones, and a Generator is drawn from as it is (and advanced).
 
     Returns
     -------
@@ -215,8 +221,9 @@ def mlp_forward(params, X):
 
     Parameters
     ----------
-    params : dict
-        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,), as `init_mlp` makes them.
+    params : mapping
+        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,): the dict `init_mlp` makes, or
+        any read-only mapping of them (``np.load("params.npz")``, a MappingProxyType).
     X : array_like, shape (N, D)
         The inputs.
 
@@ -244,8 +251,8 @@ def mlp_backward(params, cache, dlogits):
 
     Parameters
     ----------
-    params : dict
-        The parameters `mlp_forward` used.
+    params : mapping
+        The parameters `mlp_forward` used (any mapping of them, read only).
     cache : tuple
         The ``(X, a, h)`` that `mlp_forward` returned.
     dlogits : array_like, shape (N, K)
@@ -282,8 +289,9 @@ def mlp_loss_and_grads(params, X, y):
 
     Parameters
     ----------
-    params : dict
-        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,).
+    params : mapping
+        ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, K), ``b2`` (K,): the dict `init_mlp` makes, or
+        any read-only mapping of them (``np.load("params.npz")``, a MappingProxyType).
     X : array_like, shape (N, D)
         The inputs, N >= 1.
     y : array_like of int, shape (N,)
@@ -314,12 +322,13 @@ def sgd_step(params, grads, lr):
 
     Parameters
     ----------
-    params : dict of ndarray
-        Float arrays, updated in place.
-    grads : dict
+    params : mutable mapping of ndarray
+        Float arrays, updated in place: a dict or another mutable mapping (not a read-only
+        one such as an NpzFile).
+    grads : mapping
         A gradient for some or all of the keys of `params`, each the shape of its parameter.
     lr : float
-        The learning rate :math:`\eta \ge 0`.
+        The learning rate :math:`\eta \ge 0`, finite in float64.
 
     Returns
     -------
@@ -344,8 +353,8 @@ def predict(params, X):
 
     Parameters
     ----------
-    params : dict
-        The MLP's parameters (see `init_mlp`).
+    params : mapping
+        The MLP's parameters (see `init_mlp`); any mapping of them, read only.
     X : array_like, shape (N, D)
         The inputs.
 
@@ -374,15 +383,16 @@ def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
         Inputs, N >= 1, finite.
     y : array_like of int, shape (N,)
         Class labels, integers >= 0. The number of classes is inferred as
-        K = ``y.max() + 1``, so every label is in [0, K).
+        K = ``y.max() + 1``, so every label is in [0, K); K may be at most 2**20
+        (1048576): a larger label is refused before anything is allocated.
     n_hidden : int, optional
         Width of the hidden ReLU layer, at least 1.
     lr : float, optional
-        Learning rate, >= 0.
+        Learning rate, >= 0 and finite in float64.
     epochs : int, optional
         Number of full-batch steps, >= 0.
-    seed : int or None, optional
-        Seeds the initial weights: the same call gives the same network.
+    seed : int, numpy.random.Generator or None, optional
+        For the initial weights, as in `init_mlp`: the same integer gives the same network.
 
     Returns
     -------

@@ -77,7 +77,8 @@
     return instances.get(id);
   }
 
-  const seen = new WeakSet(); // view scripts already mounted
+  const seen = new WeakSet(); // view scripts mounted (or left to another manager)
+  const scripts = new WeakMap(); // mounted element -> its view script, forgotten on unmount
   const cleanups = new Map(); // mounted element -> what its render() returned to undo it
 
   async function mountView(script, state) {
@@ -87,6 +88,7 @@
     const el = document.createElement("div");
     el.className = "sb-host";
     script.before(el);
+    scripts.set(el, script);
     try {
       const { model, widget } = await instance(id, state[id]);
       cleanups.set(el, await widget.render({ model, el }));
@@ -104,11 +106,14 @@
     return Promise.all(views.map((s) => mountView(s, state)));
   }
 
-  // Undo a mounted view: its render's cleanup, then the element.
+  // Undo a mounted view: its render's cleanup, then the element. Its script is forgotten, so
+  // a later mount() shows the view again (on the same model: initialize() does not rerun).
   function unmount(el) {
     const cleanup = cleanups.get(el);
     if (typeof cleanup === "function") cleanup();
     cleanups.delete(el);
+    if (scripts.has(el)) seen.delete(scripts.get(el));
+    scripts.delete(el);
     el.remove();
   }
 
