@@ -215,7 +215,12 @@ def hostile(built, tmp_path_factory):
     names = {}
     for entry, spec in HOSTILE.items():
         file_name = spec.get("filename", f"{entry}.ipynb".encode())
-        with open(os.path.join(os.fsencode(inbox), file_name), "w") as f:
+        path = os.path.join(os.fsencode(inbox), file_name)
+        if "link" in spec:
+            os.symlink(spec["link"].replace("{build}", str(built)), path)
+            names[entry] = file_name.decode()
+            continue
+        with open(path, "w") as f:
             nbformat.write(hostile_notebook(built, spec, fill), f)
         names[entry] = file_name.decode("utf-8", "backslashreplace")
     for i in range(CLASSMATES):

@@ -198,15 +198,18 @@ def test_peak_memory_measures_the_call():
 
 # --- the sandbox ---------------------------------------------------------------------------------
 
-def test_the_sandbox_binds_only_the_interpreter_and_a_private_folder(tmp_path):
+def test_the_sandbox_binds_only_the_interpreter_and_a_copy_of_the_notebook(tmp_path):
     box = Bubblewrap()
     box.bwrap = "/usr/bin/bwrap"
     cmd = box.command(tmp_path / "private", ["python"])
     for flag in ("--unshare-all", "--die-with-parent", "--new-session", "--clearenv"):
         assert flag in cmd
-    writable = [cmd[i + 1:i + 3] for i, a in enumerate(cmd) if a == "--bind"]
-    assert writable == [[str(tmp_path / "private"), INSIDE]]
+    assert "--bind" not in cmd  # nothing of the host is writable: its folder is a sized tmpfs
+    tmpfs = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--tmpfs"]
+    assert set(tmpfs) == {INSIDE, "/tmp", "/dev/shm"} and cmd.count("--size") == 3
     bound = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--ro-bind"]
+    assert [b for b in bound if b.startswith(str(tmp_path))] == [str(tmp_path / "private" / "submission.ipynb")]
+    assert "/etc" not in bound and "/etc/shadow" not in bound and "/etc/passwd" not in bound
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     assert root not in bound and os.path.expanduser("~") not in bound and "/" not in bound
     assert not [b for b in bound if b.startswith(os.path.join(root, "classroom")) or "build" in b.split(os.sep)]

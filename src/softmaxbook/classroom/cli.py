@@ -11,11 +11,14 @@ per student in FEEDBACK/, and FEEDBACK/class-report.html for the teacher.
 
 import argparse
 import concurrent.futures
+import os
+import stat
 import sys
 import time
 from pathlib import Path
 
 from . import handouts, reports
+from .grading import Result, _printable
 from .sandbox import Limits, SandboxUnavailable, sandbox
 
 _worker = {}
@@ -28,9 +31,12 @@ def _start_worker(zip_path, kind, limits):
 
 
 def _grade(path):
-    from .grading import Result, grade
+    from .grading import grade
 
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link could point at the solution or /etc
+            return Result(scores={q: 0.0 for q in _worker["autograder"].points}, status="invalid",
+                          reason="not a regular file (a link, a device or a pipe): not graded")
         return grade(path, _worker["autograder"], _worker["sandbox"])
     except Exception as err:  # a fault of the grader's own: that row says so, the run goes on
         return Result(scores={q: 0.0 for q in _worker["autograder"].points}, status="error",
@@ -47,10 +53,10 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     points = Autograder(zip_path).points
     book = reports.GradeBook(csv_path, points)
     feedback = Path(feedback or Path(csv_path).with_suffix("")).resolve()
-    files = sorted(p for p in Path(submissions).iterdir() if p.is_file())
+    files = _submissions(Path(submissions))
     if not files:
         raise SystemExit(f"no submissions in {submissions}")
-    todo = [(p, reports.display_name(p), reports.sha256(p)) for p in files]
+    todo = [(p, reports.display_name(p.relative_to(submissions)), reports.fingerprint(p)) for p in files]
     todo = [t for t in todo if not book.done(t[1], t[2])]
     if len(todo) < len(files):
         print(f"{len(files) - len(todo)} already graded in {csv_path} (unchanged files): skipped")
@@ -60,18 +66,37 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
         futures = {pool.submit(_grade, path): (name_, digest) for path, name_, digest in todo}
         for n, future in enumerate(concurrent.futures.as_completed(futures), 1):
             display, digest = futures[future]
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception as err:  # a grading process died: this row says so, the others go on
+                result = Result(scores=dict.fromkeys(points, 0.0), status="error",
+                                reason=f"the grader failed on this file: {type(err).__name__}: {err}"[:500])
             row = book.add(display, digest, result)
-            reports.write_feedback(feedback, name, display, row, result, points)
-            note = f"  {result.status}: {result.reason}" if result.reason or result.status != "graded" else ""
+            reports.write_feedback(feedback, name, display, digest, row, result, points)
+            note = f"  {result.status}: {result.reason[:300]}" if result.reason or result.status != "graded" else ""
             flags = f"  flags: {row['flags']}" if row["flags"] else ""
             score = f"{row['total']}/{row['possible']}"
-            print(f"[{n}/{len(todo)}] {display}: {score} ({result.seconds:.1f} s){note}{flags}", flush=True)
+            line = f"[{n}/{len(todo)}] {display}: {score} ({result.seconds:.1f} s){note}{flags}"
+            print(_printable(line), flush=True)
     report = feedback / "class-report.html"
     report.write_text(reports.class_report(name, book.rows, points), encoding="utf-8")
     print(f"graded {len(todo)} submissions in {time.perf_counter() - t0:.1f} s -> {csv_path}; "
           f"feedback and the class report in {feedback}")
     return book
+
+
+def _submissions(folder):
+    """Every entry of the folder, and the files one level down (one folder per student, as
+    learning platforms download them); hidden files are left out."""
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            found += [p for p in sorted(entry.iterdir()) if not p.name.startswith(".") and not p.is_dir()]
+        else:
+            found.append(entry)
+    return found
 
 
 def main(argv=None):

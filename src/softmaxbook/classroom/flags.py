@@ -10,6 +10,7 @@ import ast
 import re
 
 OTTER_INTERNALS = "imports or patches otter's internals"
+GRADER = "imports or patches the grader"
 PATCHES_TESTING = "reassigns numpy.testing functions"
 PATCHES_LIBRARY = "patches numpy, softmaxbook or builtins"
 TESTS = "reads or writes the tests"
@@ -26,7 +27,7 @@ _SIGNAL_CALLS = {"kill", "killpg", "pidfd_send_signal"}
 _INTERPRETER = {"__code__", "__globals__", "__builtins__", "addaudithook", "settrace", "setprofile",
                 "get_objects", "get_referrers", "_getframe", "f_globals", "f_locals", "f_back"}
 _LIBRARIES = {"np", "numpy", "sb", "softmaxbook", "builtins", "math", "otter", "grader"}
-_SECRET = re.compile(r"autograder|otter_config|results\.json|\.zip\b|(^|/)tests/")
+_SECRET = re.compile(r"autograder/|otter_config|results\.json|\.zip\b|(^|/)tests/")
 
 
 def _root(node):
@@ -83,14 +84,18 @@ def _node_flags(node):
         top = module.split(".")[0]
         if top == "otter" and module != "otter":
             found.add(OTTER_INTERNALS)
+        elif module.startswith("softmaxbook.classroom"):
+            found.add(GRADER)
         elif top in _SPAWN_MODULES or module in ("os.system", "os.fork"):
             found.add(SPAWNS)
         elif top == "signal" or module in ("os.kill", "os.killpg"):
             found.add(SIGNALS)
         elif top in _NETWORK_MODULES:
             found.add(NETWORK)
-        elif top in ("gc", "inspect", "ctypes") or module in ("sys.modules", "builtins"):
+        elif top == "ctypes" or module in ("sys.modules", "builtins"):
             found.add(INTERPRETER)
+        elif top in ("importlib", "tracemalloc"):  # what the grader's forbid and peak_memory rely on
+            found.add(GRADER)
     for target in _assigned(node):
         while isinstance(target, ast.Subscript):  # sys.modules["numpy"] = ...: the container
             target = target.value
@@ -115,4 +120,6 @@ def _node_flags(node):
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         if _SECRET.search(node.value):
             found.add(TESTS)
+        if "softmaxbook.classroom" in node.value or node.value in ("importlib", "tracemalloc"):
+            found.add(GRADER)
     return found

@@ -11,11 +11,11 @@ that patches its own ``np.testing`` or otter's checker changes nothing here.
 
 import ast
 import builtins
+import contextlib
 import doctest
 import hashlib
 import json
 import queue
-import shutil
 import signal
 import sys
 import tempfile
@@ -34,6 +34,11 @@ from .flags import flags_for_code
 from .testing import Answer
 
 STUDENT = [sys.executable, "-I", "-m", "softmaxbook.classroom.student", "submission.ipynb"]
+MAX_NOTEBOOK = 64 << 20  # bytes: a larger file is not a notebook a student wrote
+MAX_REASON = 2000  # characters of a row's reason
+CHANNEL = "writes to the grader's channel"
+RUNTIME_FLAGS = {"spawns processes", "reaches the network", "signals other processes", "reads or writes the tests",
+                 "writes outside its folder"}  # what the sandbox's audit hook may report; nothing else is taken
 TRUSTED = {"np": np, "numpy": np, "sb": softmaxbook, "softmaxbook": softmaxbook}
 
 
@@ -102,28 +107,42 @@ class Session:
 
     def __init__(self, process, deadline, limits):
         self.process, self.deadline, self.limits = process, deadline, limits
-        self.flags, self.lines = set(), queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.flags, self.lines, self.stopped = set(), queue.Queue(maxsize=1), None
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
-        for line in self.process.stdout:
+        # One reply at a time, each at most MAX_LINE bytes: a submission cannot fill the grader's memory.
+        while line := self.process.stdout.readline(protocol.MAX_LINE + 1):
+            if len(line) > protocol.MAX_LINE:
+                self.lines.put(b"")
+                return
             self.lines.put(line)
         self.lines.put(None)
 
     def receive(self):
+        if self.stopped:
+            raise self.stopped
         try:
             line = self.lines.get(timeout=max(0.0, self.deadline - time.monotonic()))
         except queue.Empty:
-            raise Stopped("timeout", f"took longer than {self.limits.seconds:g} s (an endless loop?)") from None
+            raise self._stop("timeout", f"took longer than {self.limits.seconds:g} s (an endless loop?)") from None
         if line is None:
-            raise Stopped("crashed", self._death())
+            raise self._stop("crashed", self._death())
         try:
             reply = json.loads(line)
-            self.flags.update(reply.get("flags", []))
+            self.flags.update(f for f in reply.get("flags", []) if f in RUNTIME_FLAGS)
+            if not isinstance(reply, dict):
+                raise ValueError
             return reply
-        except (ValueError, AttributeError):
-            self.flags.add("writes to the grader's channel")
-            raise Stopped("error", "the submission wrote over the grader's channel") from None
+        except (ValueError, AttributeError, TypeError):
+            self.flags.add(CHANNEL)
+            raise self._stop("error", "the submission wrote over the grader's channel") from None
+
+    def _stop(self, status, reason):
+        """Remember why the submission stopped: doctest swallows exceptions, the grader must not."""
+        self.stopped = Stopped(status, reason)
+        return self.stopped
 
     def _death(self):
         code = self.process.wait()
@@ -132,14 +151,16 @@ class Session:
                    signal.SIGXCPU: f"over its CPU time limit ({self.limits.cpu_seconds} s)",
                    signal.SIGXFSZ: f"wrote a file over {self.limits.file_mib} MiB"}
             return f"its process was {why.get(-code, f'ended by signal {-code}')}"
-        tail = self.process.stderr.read()[-300:].strip()
+        tail = _printable(self.process.stderr.read(4096)[-300:].strip())
         return f"its process exited with code {code}" + (f": {tail}" if tail else "")
 
     def request(self, message):
+        if self.stopped:
+            raise self.stopped
         try:
             protocol.send(self.process.stdin, message)
-        except (BrokenPipeError, OSError):
-            raise Stopped("crashed", self._death()) from None
+        except (BrokenPipeError, OSError, ValueError):
+            raise self._stop("crashed", self._death()) from None
         return self.receive()
 
     def call(self, name, args, kwargs, forbid=(), measure=False):
@@ -159,6 +180,12 @@ class Session:
         if self.process.poll() is None:
             self.process.kill()  # the sandbox's PID namespace goes with it
         self.process.wait()
+        for _ in range(100):  # let the reader see the end of its pipe, then go
+            with contextlib.suppress(queue.Empty):
+                self.lines.get_nowait()
+            self.reader.join(0.01)
+            if not self.reader.is_alive():
+                break
         sandbox.release(self.process)
 
 
@@ -169,44 +196,63 @@ def _copy_back(mine, theirs):
 
 
 def read_notebook(path):
-    """(code-cell sources, a note for the reason) or raise ValueError if it is not a notebook."""
+    """(the notebook as nbformat 4 JSON, code-cell sources, a note) or ValueError if it is none.
+
+    Older formats (nbformat 3) are upgraded; anything nbformat cannot read is not a notebook.
+    """
+    import nbformat
+
     try:
-        nb = json.loads(Path(path).read_bytes())
-        cells = nb["cells"]
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                   for c in cells if c.get("cell_type") == "code"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
-        raise ValueError(f"not a notebook: {type(err).__name__}: {str(err).splitlines()[0][:200]}") from None
-    meta = nb.get("metadata", {}).get("otter", {}) if isinstance(nb.get("metadata"), dict) else {}
-    return sources, "" if meta.get("assignment_name") else "no otter metadata: graded by its code"
+        if Path(path).stat().st_size > MAX_NOTEBOOK:
+            raise ValueError(f"larger than {MAX_NOTEBOOK >> 20} MiB")
+        nb = nbformat.reads(Path(path).read_bytes().decode("utf-8"), as_version=4)
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        if not all(isinstance(s, str) for s in sources):
+            raise ValueError("a code cell's source is not text")
+    except Exception as err:  # noqa: BLE001 (whatever a malformed file raises, it is not a notebook)
+        first = (str(err).splitlines() or [""])[0][:200]
+        raise ValueError(f"not a notebook: {type(err).__name__}: {_printable(first)}") from None
+    meta = nb.metadata.get("otter", {})
+    note = "" if isinstance(meta, dict) and meta.get("assignment_name") else "no otter metadata: graded by its code"
+    return nbformat.writes(nb), sources, note
 
 
 def grade(path, autograder, sandbox):
     """Grade the notebook at `path` with `autograder`'s tests in a fresh `sandbox`: a Result."""
     result = Result(scores={q: 0.0 for q in autograder.points})
     try:
-        sources, note = read_notebook(path)
+        text, sources, note = read_notebook(path)
     except ValueError as err:
         return Result(scores=result.scores, status="invalid", reason=str(err))
     result.flags = flags_for_code(sources)
     with tempfile.TemporaryDirectory(prefix="grading-") as folder:
-        shutil.copyfile(path, Path(folder) / "submission.ipynb")
+        Path(folder, "submission.ipynb").write_text(text, encoding="utf-8")
         start = time.monotonic()
         session = Session(sandbox.start(folder, STUDENT), start + sandbox.limits.seconds, sandbox.limits)
+        notes = [note]
         try:
             ran = session.receive()
-            notes = [note, *ran["errors"]]
+            notes += [_printable(str(e))[:300] for e in ran.get("errors", [])[:20] if isinstance(e, str)]
             for question in autograder.points:
                 _run_question(session, autograder, question, result)
-            protocol.send(session.process.stdin, {"op": "quit"})
+                if session.stopped:  # it ended inside a test: doctest caught the Stopped
+                    raise session.stopped
+            with contextlib.suppress(OSError, ValueError):
+                protocol.send(session.process.stdin, {"op": "quit"})
         except Stopped as stop:
-            result.status, notes = stop.status, [stop.reason]
+            result.status = stop.status
+            notes = [f"{stop.reason} (points earned before that are kept)", *notes]
         finally:
             session.stop(sandbox)
             result.seconds = time.monotonic() - start
     result.flags = sorted(set(result.flags) | session.flags)
-    result.reason = "; ".join(n for n in notes if n)
+    result.reason = "; ".join(n for n in notes if n)[:MAX_REASON]
     return _checked(result, autograder)
+
+
+def _printable(text):
+    """Text safe for a terminal and a CSV cell: control characters shown as escapes."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
 
 
 def _run_question(session, autograder, question, result):

@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import os
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -23,8 +24,16 @@ def display_name(path):
     return os.fsencode(Path(path).name).decode("utf-8", "backslashreplace")
 
 
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def fingerprint(path):
+    """The SHA-256 of a regular file, or of its kind and error for anything else (never read
+    through a link, never an exception: one odd entry must not stop the run)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return hashlib.sha256(b"not a regular file").hexdigest()
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as err:
+        return hashlib.sha256(f"unreadable: {err.errno}".encode()).hexdigest()
 
 
 class GradeBook:
@@ -113,11 +122,13 @@ def feedback_page(assignment, name, row, result, points):
     return _PAGE.format(title=e(f"{assignment}: {name}"), body="\n".join(parts))
 
 
-def write_feedback(folder, assignment, name, row, result, points):
+def write_feedback(folder, assignment, name, digest, row, result, points):
+    """The student's page: a readable prefix of the name, then a hash, so names never collide."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    path = folder / f"{safe}.html"
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[:60]
+    tag = hashlib.sha256(name.encode("utf-8", "backslashreplace")).hexdigest()[:10]
+    path = folder / f"feedback-{safe}-{tag}.html"
     path.write_text(feedback_page(assignment, name, row, result, points), encoding="utf-8")
     return path
 

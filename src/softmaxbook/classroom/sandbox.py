@@ -28,7 +28,9 @@ import softmaxbook
 
 INSIDE = "/submission"  # where the private folder appears in the sandbox
 # Read-only system folders a Python process needs; /bin and /lib are links on merged-/usr systems.
-SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# Of /etc, only what the dynamic loader, time and fonts read (not passwords, keys or hosts).
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "alternatives")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Limits:
     cpu_seconds: int = 60        # CPU time of each process
     processes: int = 32          # processes and threads it may run at once
     file_mib: int = 64           # the largest file it may write
-    disk_mib: int = 256          # its private /tmp
+    disk_mib: int = 256          # each of its writable folders (memory-backed: its folder, /tmp, /dev/shm)
 
     def describe(self):
         return (f"{self.seconds:g} s, {self.memory_mib} MiB of memory, {self.cpu_seconds} s of CPU, "
@@ -91,10 +93,17 @@ class Bubblewrap:
                 cmd += ["--symlink", os.readlink(path), path]
             elif os.path.isdir(path):
                 cmd += ["--ro-bind", path, path]
+        for name in ETC:
+            if os.path.exists(f"/etc/{name}"):
+                cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
         for root in _read_only_roots():
             cmd += ["--ro-bind", root, root]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.disk_mib << 20), "--tmpfs", "/tmp",
-                "--bind", str(folder), INSIDE, "--chdir", INSIDE, "--clearenv"]
+        size = ["--size", str(self.limits.disk_mib << 20)]
+        # Its folder is memory with a size, holding a read-only copy of the notebook: nothing it
+        # writes reaches the teacher's disk.
+        cmd += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/dev/shm", *size, "--tmpfs", "/tmp",
+                *size, "--tmpfs", INSIDE, "--ro-bind", str(Path(folder) / "submission.ipynb"),
+                f"{INSIDE}/submission.ipynb", "--chdir", INSIDE, "--clearenv"]
         for k, v in _environment(INSIDE).items():
             cmd += ["--setenv", k, v]
         return [*cmd, "--", *argv]
@@ -102,47 +111,59 @@ class Bubblewrap:
     def start(self, folder, argv):
         """The sandboxed process, with pipes to its standard input and output."""
         # In the sandbox's own user namespace the process count is its own: the limit is exact,
-        # except for root, whom it does not bind; there a pids cgroup holds it, where one can be made.
-        group = _pids_cgroup(self.limits.processes) if os.geteuid() == 0 else None
+        # except for root, whom it does not bind; there cgroups hold the processes and the total
+        # memory of the whole sandbox, where they can be made.
+        groups = _cgroups(self.limits) if os.geteuid() == 0 else []
 
         def child():
-            if group:
+            for group in groups:
                 (group / "cgroup.procs").write_text(str(os.getpid()))
             _limit(self.limits, self.limits.processes)
 
         process = subprocess.Popen(self.command(folder, argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, preexec_fn=child)
-        process.cgroup = group
+        process.cgroups = groups
         return process
 
     @staticmethod
     def release(process):
-        """After the sandbox has ended: end anything left in its cgroup, then remove the cgroup."""
-        group = getattr(process, "cgroup", None)
-        for _ in range(250 if group else 0):  # the namespace's processes take a moment to go
-            pids = _read(group / "cgroup.procs").split()
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(int(pid), signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                group.rmdir()
-                return
-            time.sleep(0.02)
-
-
-def _pids_cgroup(limit):
-    """A fresh pids cgroup (v1 or v2) allowing `limit` tasks, or None where none can be made."""
-    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-        if (root / "cgroup.procs").exists() and (root.name == "pids" or "pids" in _read(root / "cgroup.controllers")):
-            group = root / f"softmaxbook-grading-{os.getpid()}-{next(_groups)}"
-            try:
-                group.mkdir()
-                (group / "pids.max").write_text(str(limit))
-                return group
-            except OSError:
+        """After the sandbox has ended: end anything left in its cgroups, then remove them."""
+        for group in getattr(process, "cgroups", []):
+            for _ in range(250):  # the namespace's processes take a moment to go
+                for pid in _read(group / "cgroup.procs").split():
+                    with contextlib.suppress(OSError):
+                        os.kill(int(pid), signal.SIGKILL)
                 with contextlib.suppress(OSError):
                     group.rmdir()
-    return None
+                    break
+                time.sleep(0.02)
+
+
+def _cgroups(limits):
+    """Fresh cgroups (v1, or v2 where its controllers are enabled) for the sandbox's process
+    count and total memory; those that cannot be made here are left out."""
+    n = next(_groups)
+    memory = str(limits.memory_mib << 20)
+    wanted = {"pids": {"pids.max": str(limits.processes)},
+              "memory": {"memory.limit_in_bytes": memory, "memory.max": memory}}  # v1 and v2 names
+    made, v2 = [], Path("/sys/fs/cgroup")
+    v2_controllers = _read(v2 / "cgroup.subtree_control").split()
+    for controller, files in wanted.items():
+        root = v2 / controller if (v2 / controller / "cgroup.procs").exists() else v2
+        if root == v2 and controller not in v2_controllers:
+            continue
+        group = root / f"softmaxbook-grading-{os.getpid()}-{n}"
+        try:
+            group.mkdir(exist_ok=True)
+            written = [(group / f).write_text(v) for f, v in files.items() if (group / f).exists()]
+            if not written:
+                raise OSError("no limit file")
+            if group not in made:
+                made.append(group)
+        except OSError:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+    return made
 
 
 def _read(path):

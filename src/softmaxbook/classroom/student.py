@@ -20,7 +20,7 @@ import tracemalloc
 import types
 
 from . import protocol
-from .testing import forbid
+from .testing import _forbidden
 
 # Paths an honest answer has no reason to touch: the grader's tests and zips.
 _SECRET = re.compile(r"autograder|otter_config|results\.json|\.zip$|/tests/")
@@ -65,6 +65,10 @@ def _source_root():
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def _forbidden_code(name):
+    return _forbidden.__code__.replace(co_name=name)
+
+
 def _otter_stub():
     """`import otter` in a handout gets this: grader.check(...) does nothing here (the
     grader runs the tests itself), and no time goes into importing otter-grader."""
@@ -94,6 +98,7 @@ def _run_cells(cells):
 
     shell = InteractiveShell.instance(history_length=0)
     shell.history_manager.enabled = False
+    shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` in a notebook: no GUI here, no error
     errors = []
     for n, source in enumerate(cells, 1):
         result = shell.run_cell(source, store_history=False, silent=True)
@@ -117,21 +122,51 @@ def _describe(ns, name):
         return {"kind": "unreadable", "why": str(err)}
 
 
+# Taken before the submission runs, so that what it rebinds later (importlib, tracemalloc,
+# softmaxbook's attributes) cannot steer what a test forbids or measures.
+_TRACE = (tracemalloc.start, tracemalloc.reset_peak, tracemalloc.get_traced_memory, tracemalloc.is_tracing,
+          tracemalloc.stop)
+_HELPERS = {}
+
+
+def _snapshot_helpers():
+    import softmaxbook
+
+    for name in softmaxbook.__all__:
+        f = getattr(softmaxbook, name)
+        _HELPERS[f"softmaxbook.{name}"] = _HELPERS[f"{f.__module__}.{name}"] = f
+
+
+def _forbid(names):
+    """`testing.forbid` on the functions as they were before the submission ran."""
+    swapped = []
+    for dotted in names:
+        f = _HELPERS.get(dotted)
+        if f is not None:
+            swapped.append((f, f.__code__))
+            f.__code__ = _forbidden_code(f.__code__.co_name)
+    return swapped
+
+
 def _call(ns, request):
     f = ns.get(request["name"])
     args = [protocol.decode(a) for a in request["args"]]
     kwargs = {k: protocol.decode(v) for k, v in request["kwargs"].items()}
-    with forbid(*request.get("forbid", ())):
-        if request.get("measure"):
-            tracemalloc.start()
-            tracemalloc.reset_peak()
-        try:
-            value = f(*args, **kwargs)
-        except BaseException as err:  # the submission's error goes to the test, as the test's own
-            return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
-        finally:
-            peak = tracemalloc.get_traced_memory()[1] if request.get("measure") else None
-            tracemalloc.stop()
+    start, reset, traced, tracing, stop = _TRACE
+    swapped = _forbid(request.get("forbid", ()))
+    if request.get("measure"):
+        start()
+        reset()
+    try:
+        value = f(*args, **kwargs)
+    except BaseException as err:  # the submission's error goes to the test, as the test's own
+        return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
+    finally:
+        # a submission that stopped the tracing itself gets no measure (and fails the test)
+        peak = (traced()[1] if tracing() else None) if request.get("measure") else None
+        stop()
+        for g, code in swapped:
+            g.__code__ = code
     try:
         return {"value": protocol.encode(value), "args": [protocol.encode(a) for a in args], "peak": peak}
     except TypeError as err:
@@ -150,6 +185,10 @@ def main(path):
     watch = Watch(os.getcwd())
     cells = _code_cells(path)
     import numpy  # noqa: F401  (imported before the hook: its own file access is not the submission's)
+
+    _snapshot_helpers()
+    if any("matplotlib" in source for source in cells):
+        import matplotlib.pyplot  # noqa: F401  (its first import builds a font cache with a subprocess: not the submission's)
 
     sys.addaudithook(watch)
     ns, errors = _run_cells(cells)
