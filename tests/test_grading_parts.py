@@ -210,6 +210,8 @@ def test_the_sandbox_binds_only_the_interpreter_and_a_copy_of_the_notebook(tmp_p
     bound = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--ro-bind"]
     assert [b for b in bound if b.startswith(str(tmp_path))] == [str(tmp_path / "private" / "submission.ipynb")]
     assert "/etc" not in bound and "/etc/shadow" not in bound and "/etc/passwd" not in bound
+    # a fresh /tmp mounted after the binds would hide a Python (or a book) that lives under /tmp
+    assert cmd.index("/tmp") < cmd.index(sys.prefix)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     assert root not in bound and os.path.expanduser("~") not in bound and "/" not in bound
     assert not [b for b in bound if b.startswith(os.path.join(root, "classroom")) or "build" in b.split(os.sep)]

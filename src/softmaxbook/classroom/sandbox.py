@@ -93,16 +93,17 @@ class Bubblewrap:
                 cmd += ["--symlink", os.readlink(path), path]
             elif os.path.isdir(path):
                 cmd += ["--ro-bind", path, path]
+        # The fresh /tmp comes before the binds: a Python or a book that lives under /tmp stays visible.
+        size = ["--size", str(self.limits.disk_mib << 20)]
+        cmd += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/dev/shm", *size, "--tmpfs", "/tmp"]
         for name in ETC:
             if os.path.exists(f"/etc/{name}"):
                 cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
         for root in _read_only_roots():
             cmd += ["--ro-bind", root, root]
-        size = ["--size", str(self.limits.disk_mib << 20)]
         # Its folder is memory with a size, holding a read-only copy of the notebook: nothing it
         # writes reaches the teacher's disk.
-        cmd += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/dev/shm", *size, "--tmpfs", "/tmp",
-                *size, "--tmpfs", INSIDE, "--ro-bind", str(Path(folder) / "submission.ipynb"),
+        cmd += [*size, "--tmpfs", INSIDE, "--ro-bind", str(Path(folder) / "submission.ipynb"),
                 f"{INSIDE}/submission.ipynb", "--chdir", INSIDE, "--clearenv"]
         for k, v in _environment(INSIDE).items():
             cmd += ["--setenv", k, v]
