@@ -20,7 +20,7 @@ import tracemalloc
 import types
 
 from . import protocol
-from .testing import _forbidden
+from .testing import make_forbidden, restore
 
 # Paths an honest answer has no reason to touch: the grader's tests and zips.
 _SECRET = re.compile(r"autograder|otter_config|results\.json|\.zip$|/tests/")
@@ -63,10 +63,6 @@ class Watch:
 
 def _source_root():
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _forbidden_code(name):
-    return _forbidden.__code__.replace(co_name=name)
 
 
 def _otter_stub():
@@ -139,13 +135,7 @@ def _snapshot_helpers():
 
 def _forbid(names):
     """`testing.forbid` on the functions as they were before the submission ran."""
-    swapped = []
-    for dotted in names:
-        f = _HELPERS.get(dotted)
-        if f is not None:
-            swapped.append((f, f.__code__))
-            f.__code__ = _forbidden_code(f.__code__.co_name)
-    return swapped
+    return make_forbidden([_HELPERS[d] for d in names if d in _HELPERS])
 
 
 def _call(ns, request):
@@ -165,8 +155,7 @@ def _call(ns, request):
         # a submission that stopped the tracing itself gets no measure (and fails the test)
         peak = (traced()[1] if tracing() else None) if request.get("measure") else None
         stop()
-        for g, code in swapped:
-            g.__code__ = code
+        restore(swapped)
     try:
         return {"value": protocol.encode(value), "args": [protocol.encode(a) for a in args], "peak": peak}
     except TypeError as err:

@@ -28,19 +28,27 @@ def forbid(*names):
     The function's code object is swapped, so a reference taken before the block is caught
     too; the grader's sandboxed answers get the same list with each call.
     """
-    swapped = []
-    for dotted in names:
-        module, _, attr = dotted.rpartition(".")
-        f = getattr(importlib.import_module(module), attr)
-        swapped.append((f, f.__code__))
-        f.__code__ = _forbidden.__code__.replace(co_name=f.__code__.co_name)
+    functions = [getattr(importlib.import_module(m), a) for m, _, a in (d.rpartition(".") for d in names)]
+    swapped = make_forbidden(functions)
     token = FORBIDDEN.set(FORBIDDEN.get() + names)
     try:
         yield
     finally:
         FORBIDDEN.reset(token)
-        for f, code in swapped:
-            f.__code__ = code
+        restore(swapped)
+
+
+def make_forbidden(functions):
+    """Swap each function's code for one that raises; return what `restore` needs."""
+    swapped = [(f, f.__code__) for f in functions]
+    for f, code in swapped:
+        f.__code__ = _forbidden.__code__.replace(co_name=code.co_name)
+    return swapped
+
+
+def restore(swapped):
+    for f, code in swapped:
+        f.__code__ = code
 
 
 def _forbidden(*args, **kwargs):
