@@ -54,7 +54,7 @@ def main():
             for name in pages:
                 p = RecordedPage(browser)  # a new page in a new context: a cold cache
                 responses = []
-                p.page.on("requestfinished", responses.append)
+                p.page.on("requestfinished", lambda r, into=responses: into.append(r))  # a function Playwright can tag
                 p.page.goto(f"{url}/{name}.html")
                 ready = p.page.evaluate(READY)
                 p.page.wait_for_load_state("networkidle")
