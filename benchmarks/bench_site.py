@@ -4,15 +4,20 @@
 - incremental build: the same after touching one chapter;
 - the site's size on disk;
 - per page, in Chromium over 127.0.0.1 with a cold cache and gzip (as web hosts serve):
-  bytes transferred, and the time from navigation until MathJax has typeset and every
-  widget has rendered. Targets: clean build < 2 min on 2 cores, < 3 MB for any chapter.
+  bytes transferred, requests, ready (from navigation until the math is visible, the fonts
+  loaded and every widget drawn) and cumulative layout shift, at 1280 px;
+- per page at 390 px (a phone) and 1280 px, light and dark: the page's scroll width and
+  axe-core's violations by impact (the moderate and minor ones named).
+Targets (issue 12): every chapter <= 1.0 MB, ready <= 1.5 s median, layout shift < 0.1.
 
     .venv/bin/python benchmarks/bench_site.py
 """
 
+import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -21,19 +26,41 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 from browser import RecordedPage, chromium, serve  # noqa: E402
 from build_book import build as build_book  # noqa: E402
+from site_checks import AXE, AXE_RUN, CLS_OBSERVER, DESKTOP, OVERFLOW, PHONE, READY  # noqa: E402
 
-READY = """() => MathJax.startup.promise.then(() => new Promise((done) => {
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-  const poll = () =>
-    document.querySelectorAll('.sb-widget').length === views ? done(performance.now()) : setTimeout(poll, 5);
-  poll();
-}))"""
+LOADS = 3  # cold loads per page; the median is printed
 
 
 def build(out):
     t0 = time.perf_counter()
     build_book(out, quiet=True)
     return time.perf_counter() - t0
+
+
+def cold_load(browser, url):
+    p = RecordedPage(browser, viewport=DESKTOP)  # a new context: a cold cache
+    responses = []
+    p.page.on("requestfinished", lambda r, into=responses: into.append(r))  # a function Playwright can tag
+    p.page.add_init_script(CLS_OBSERVER)
+    p.page.goto(url)
+    ready = p.page.evaluate(READY)
+    p.page.wait_for_load_state("networkidle")
+    p.page.wait_for_timeout(300)
+    cls = p.page.evaluate("window.__cls")
+    sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in responses)
+    p.close()
+    return sent, len(responses), ready, cls
+
+
+def audit(browser, url, viewport, scheme):
+    p = RecordedPage(browser, viewport=viewport, color_scheme=scheme)
+    p.page.goto(url)
+    p.page.evaluate(READY)
+    p.page.add_script_tag(path=str(AXE))
+    violations = p.page.evaluate(AXE_RUN)
+    width = p.page.evaluate(OVERFLOW)["scrollWidth"]
+    p.close()
+    return width, violations
 
 
 def main():
@@ -49,18 +76,27 @@ def main():
         print(f"clean build        {clean:7.1f} s")
         print(f"incremental build  {incremental:7.1f} s   (one chapter touched)")
         print(f"site on disk       {size / 1e6:7.1f} MB  ({sum(1 for _ in html.rglob('*.html'))} HTML pages)")
-        print(f"\n{'page':<32}{'transferred':>12}{'requests':>10}{'ready':>10}")
         with serve(html) as url, chromium() as browser:
+            print(f"\nCold loads at 1280 px, median of {LOADS}")
+            print(f"{'page':<32}{'transferred':>12}{'requests':>10}{'ready':>10}{'layout shift':>14}")
             for name in pages:
-                p = RecordedPage(browser)  # a new page in a new context: a cold cache
-                responses = []
-                p.page.on("requestfinished", lambda r, into=responses: into.append(r))  # a function Playwright can tag
-                p.page.goto(f"{url}/{name}.html")
-                ready = p.page.evaluate(READY)
-                p.page.wait_for_load_state("networkidle")
-                sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in responses)
-                print(f"{name:<32}{sent / 1e6:>9.2f} MB{len(responses):>10}{ready:>8.0f} ms")
-                p.close()
+                runs = [cold_load(browser, f"{url}/{name}.html") for _ in range(LOADS)]
+                sent, n, ready, cls = (statistics.median(r[i] for r in runs) for i in range(4))
+                print(f"{name:<32}{sent / 1e6:>9.3f} MB{n:>10.0f}{ready:>8.0f} ms{cls:>14.3f}")
+            print("\naxe-core violations (serious+critical / moderate / minor) and the page's scroll width")
+            moderate = Counter()
+            print(f"{'page':<32}" + "".join(f"{f'{w}px {s}':>22}" for w in (390, 1280) for s in ("light", "dark")))
+            for name in pages:
+                cells = []
+                for viewport in (PHONE, DESKTOP):
+                    for scheme in ("light", "dark"):
+                        width, vs = audit(browser, f"{url}/{name}.html", viewport, scheme)
+                        by = Counter(v["impact"] for v in vs)
+                        moderate.update(f"{v['id']} ({v['impact']})" for v in vs if v["impact"] in ("moderate", "minor"))
+                        cells.append(f"{by['serious'] + by['critical']}/{by['moderate']}/{by['minor']} w{width}")
+                print(f"{name:<32}" + "".join(f"{c:>22}" for c in cells))
+            print("\nmoderate and minor violations (page x mode x width):",
+                  ", ".join(f"{k}: {v}" for k, v in moderate.most_common()) or "none")
 
 
 if __name__ == "__main__":
