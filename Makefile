@@ -6,7 +6,7 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 READY    := $(VENV)/.ready
 NODE     := node_modules/.package-lock.json
-VENDOR   := web/vendor/require.js
+VENDOR   := web/vendor/icons.css
 CHROMIUM := /usr/bin/chromium
 BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -33,7 +33,7 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(VENDOR): $(NODE) tools/vendor_assets.py
+$(VENDOR): $(NODE) tools/vendor_assets.py src/softmaxbook/widgets/host.js
 	$(PYTHON) tools/vendor_assets.py
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here); grading

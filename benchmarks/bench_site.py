@@ -24,9 +24,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
+from site_checks import AXE, AXE_RUN, CLS_OBSERVER, DESKTOP, OVERFLOW, PHONE, READY  # noqa: E402
+
 from browser import RecordedPage, chromium, serve  # noqa: E402
 from build_book import build as build_book  # noqa: E402
-from site_checks import AXE, AXE_RUN, CLS_OBSERVER, DESKTOP, OVERFLOW, PHONE, READY  # noqa: E402
 
 LOADS = 3  # cold loads per page; the median is printed
 
@@ -92,7 +93,8 @@ def main():
                     for scheme in ("light", "dark"):
                         width, vs = audit(browser, f"{url}/{name}.html", viewport, scheme)
                         by = Counter(v["impact"] for v in vs)
-                        moderate.update(f"{v['id']} ({v['impact']})" for v in vs if v["impact"] in ("moderate", "minor"))
+                        minor = [v for v in vs if v["impact"] in ("moderate", "minor")]
+                        moderate.update(f"{v['id']} ({v['impact']})" for v in minor)
                         cells.append(f"{by['serious'] + by['critical']}/{by['moderate']}/{by['minor']} w{width}")
                 print(f"{name:<32}" + "".join(f"{c:>22}" for c in cells))
             print("\nmoderate and minor violations (page x mode x width):",

@@ -38,7 +38,9 @@ AXE_RUN = """() => axe.run(document, { resultTypes: ["violations"] }).then((r) =
 OVERFLOW = """() => {
   const vw = document.documentElement.clientWidth;
   const out = [];
-  for (const el of document.querySelectorAll("main *")) {
+  // MathML kept for screen readers is clipped to a pixel on purpose; an SVG's own parts are
+  // judged by the SVG.
+  for (const el of document.querySelectorAll("main *:not(.katex-mathml *):not(svg *)")) {
     const r = el.getBoundingClientRect();
     if (!r.width || getComputedStyle(el).visibility === "hidden") continue;
     if (r.right > vw + 1 || r.left < -1) {
@@ -49,8 +51,57 @@ OVERFLOW = """() => {
         if (/(auto|scroll)/.test(s.overflowX) && a.scrollWidth > a.clientWidth) { reachable = true; break; }
         a = a.parentElement;
       }
-      if (!reachable) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+      if (!reachable) out.push(`${name} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
     }
   }
   return { scrollWidth: document.documentElement.scrollWidth, viewport: vw, outside: out.slice(0, 10) };
 }"""
+
+# For each widget: what sits behind it (any ancestor with a background of its own: a card)
+# and the contrast against the page's background of its text, its graphics (bars, curve,
+# slider thumb and track, each read from the colour variables the widget draws with), its
+# "broken" red, and of every heat-map number on its shaded cell. Colours are composited on
+# a 1x1 canvas, so any CSS colour (color-mix included) is measured as the screen shows it.
+WIDGET_COLOURS = """() => {
+  const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 })
+    .getContext("2d", { willReadFrequently: true });
+  const rgb = (colour, under = "#000") => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = under; ctx.fillRect(0, 0, 1, 1);
+    ctx.fillStyle = "#010203"; ctx.fillStyle = colour;
+    if (ctx.fillStyle === "#010203") throw new Error(`not a colour the canvas reads: ${colour}`);
+    ctx.fillRect(0, 0, 1, 1);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  };
+  const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = getComputedStyle(document.body).backgroundColor;
+  const bg = rgb(page);
+  return [...document.querySelectorAll(".sb-widget")].map((w) => {
+    const css = getComputedStyle(w);
+    const cards = [];
+    for (let a = w; a && a !== document.body; a = a.parentElement) {
+      const b = getComputedStyle(a).backgroundColor;
+      if (b !== "rgba(0, 0, 0, 0)" && b !== "transparent" && b !== page) cards.push(`${a.className}: ${b}`);
+    }
+    const graphics = Object.fromEntries(["--sb-pos", "--sb-neg", "--sb-accent", "--sb-track"]
+      .map((v) => [v, ratio(rgb(css.getPropertyValue(v).trim(), page), bg)]));
+    const cells = [...w.querySelectorAll(".sb-heat td.sb-cell")]
+      .map((td) => ratio(rgb(getComputedStyle(td).color, page), rgb(getComputedStyle(td).backgroundColor, page)));
+    return { title: w.querySelector(".sb-title").textContent, cards, graphics,
+             text: ratio(rgb(css.color, page), bg),
+             broken: ratio(rgb(css.getPropertyValue("--sb-broken").trim(), page), bg),
+             cells: cells.length ? Math.min(...cells) : null };
+  });
+}"""
+
+# The size of the page's small text (an HTML <small> in the article's prose), in CSS pixels.
+SMALL_TEXT = """() => { const s = document.createElement("small"); s.textContent = "x";
+  (document.querySelector("main p") || document.body).append(s);
+  const size = parseFloat(getComputedStyle(s).fontSize); s.remove(); return size; }"""
+
+# Each figure's shown width and its PNG's own width.
+FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
+  .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width, natural: i.naturalWidth }))"""

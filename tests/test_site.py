@@ -2,9 +2,12 @@
 
 The book is built once (as `make book` does, warnings are errors) into a scratch folder,
 served on 127.0.0.1, and every page of the table of contents is opened with no internet:
-no request may leave the machine or fail, no console error; all math typeset; every image
-described; every widget live (moved with the keyboard and checked against softmaxbook);
-no serious or critical axe-core violation; links resolve; figures read in dark mode.
+no request may leave the machine or fail, no console error; all math rendered at build
+time (no math script, no formula a Tab stop); every image described; every widget live
+(moved with the keyboard and checked against softmaxbook); on a phone (390 x 844) and a
+desktop, light and dark: no serious or critical axe-core violation, nothing wider than the
+screen, widgets in the page's colours at 3:1 (graphics) and 4.5:1 (text); figures readable
+at phone width; each page under 1 MB; links resolve; search shows text, not TeX.
 """
 
 import io
@@ -15,17 +18,20 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
+import matplotlib as mpl
 import numpy as np
 import pytest
 import yaml
 from PIL import Image
+from site_checks import AXE, AXE_RUN, DESKTOP, FIGURE_SIZES, OVERFLOW, PHONE, READY, SMALL_TEXT, WIDGET_COLOURS
+from vendor_assets import ICONS
 
+import softmaxbook.plots as sbp
 from browser import RecordedPage, serve
 from build_book import build as build_book
 from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 PAGES = [TOC["root"], *CHAPTERS]
@@ -42,15 +48,17 @@ def site(tmp_path_factory):
         yield url, html
 
 
-def open_ready(browser, url, **options):
-    """Open a page and wait until MathJax has typeset it and every widget has rendered."""
-    p = RecordedPage(browser, viewport={"width": 1280, "height": 900}, **options)
+def open_ready(browser, url, viewport=DESKTOP, **options):
+    """Open a page and wait until its fonts are loaded and every widget has rendered."""
+    p = RecordedPage(browser, viewport=viewport, **options)
     p.page.goto(url)
-    p.page.wait_for_function("() => window.MathJax?.startup?.promise")
-    p.page.evaluate("() => MathJax.startup.promise")
-    p.page.wait_for_function("""() => document.querySelectorAll('.sb-widget').length ===
-        document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length""")
+    p.page.evaluate(READY)
     return p
+
+
+def serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    return [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("serious", "critical")]
 
 
 def get(url):
@@ -64,11 +72,16 @@ def test_page(site, browser, name):
     p = open_ready(browser, f"{url}/{name}.html")
     page = p.page
 
-    # All math typeset, no TeX left in the prose (code and outputs may hold a '$').
-    assert page.locator(".math:not(:has(mjx-container))").count() == 0
-    assert page.locator("mjx-container").count() >= (1 if name == TOC["root"] else 20)
+    # All math rendered at build time (HTML for the eye, MathML for screen readers): no math
+    # script, no TeX left in the prose, no formula KaTeX failed on, no formula a Tab stop.
+    assert page.locator(".math:not(:has(.katex))").count() == 0
+    assert page.locator(".katex").count() >= (1 if name == TOC["root"] else 20)
+    assert page.locator(".katex .katex-mathml math").count() == page.locator(".katex").count()
+    assert page.locator(".katex-error").count() == 0
+    assert not page.evaluate("!!window.MathJax || !!document.querySelector('script[src*=mathjax i]')")
+    assert page.locator(".katex [tabindex], .katex a, .katex button, .math[tabindex]").count() == 0
     prose = page.evaluate("""() => { const m = document.querySelector('main').cloneNode(true);
-        m.querySelectorAll('pre, code, .cell_output, script, mjx-container').forEach(e => e.remove());
+        m.querySelectorAll('pre, code, .cell_output, script, .katex').forEach(e => e.remove());
         return m.innerText; }""")
     assert not re.search(r"\$\$|\\frac|\\sum|\\begin|\\operatorname", prose), prose[:500]
 
@@ -77,11 +90,7 @@ def test_page(site, browser, name):
         assert alt and len(alt) > 15 and not alt.startswith("<Figure"), alt
 
     # No serious or critical accessibility violation (axe-core, injected from node_modules).
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']}).then(r =>
-        r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-         .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
+    violations = serious_violations(page)
     assert not violations, json.dumps(violations, indent=1)
 
     # Every widget is live: keyboard input, numbers checked against softmaxbook.
@@ -147,6 +156,12 @@ def test_search_works_offline(site, browser):
     p.page.wait_for_selector("#search-results li", timeout=20_000)
     found = p.page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert any("03-stability" in h for h in found), found
+    # the snippets read as text: formulas as "t − ŷ", never their TeX source
+    p.page.goto(f"{url}/search.html?q=gradient")
+    p.page.wait_for_function("document.querySelectorAll('#search-results li p.context').length >= 3", timeout=20_000)
+    snippets = p.page.locator("#search-results li p.context").all_inner_texts()
+    assert not [s for s in snippets if re.search(r"\\[a-zA-Z(\[]|\$", s)], snippets
+    assert any("ŷ" in s for s in snippets), snippets
     p.assert_clean()
     p.close()
 
@@ -195,3 +210,88 @@ def test_no_solution_or_hidden_test_is_published(site):
     published = "\n".join(line.strip() for line in published.splitlines())
     leaked = [s for s in secrets if s in published]
     assert not leaked, leaked[:3]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_phone_and_desktop_light_and_dark(site, browser, name):
+    """At 390 x 844 and 1280 x 900, in both themes: nothing wider than the screen (display
+    math and code scroll or wrap in their own boxes), no serious axe-core violation, widgets
+    in the page's own colours at 3:1 for graphics and 4.5:1 for text, and, on the phone, every
+    figure's text at least as large as the page's small text."""
+    url, _ = site
+    failures = []
+    for viewport in (PHONE, DESKTOP):
+        for scheme in ("light", "dark"):
+            where = f"{viewport['width']} px {scheme}"
+            p = open_ready(browser, f"{url}/{name}.html", viewport=viewport, color_scheme=scheme)
+            page = p.page
+            assert page.evaluate("document.documentElement.dataset.theme") == scheme
+            overflow = page.evaluate(OVERFLOW)
+            if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
+                failures.append(f"{where}: page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
+            failures += [f"{where}: axe {v['id']} ({v['impact']}) at {v['nodes']}" for v in serious_violations(page)]
+            for w in page.evaluate(WIDGET_COLOURS):
+                if w["cards"]:
+                    failures.append(f"{where}: {w['title']} sits on a card: {w['cards']}")
+                low = {k: round(v, 2) for k, v in w["graphics"].items() if v < 3}
+                low |= {k: round(w[k], 2) for k in ("text", "broken") if w[k] < 4.5}
+                if w["cells"] is not None and w["cells"] < 4.5:
+                    low["heat-map numbers"] = round(w["cells"], 2)
+                if low:
+                    failures.append(f"{where}: {w['title']} contrast below 3:1 (graphics) or 4.5:1 (text): {low}")
+            if viewport is PHONE:
+                small = page.evaluate(SMALL_TEXT)
+                text_px = sbp.FONT_SIZE * mpl.rcParams["figure.dpi"] / 72  # in the PNG, before scaling
+                for f in page.evaluate(FIGURE_SIZES):
+                    shown = text_px * f["shown"] / f["natural"]
+                    if shown < small - 0.05:
+                        failures.append(f"{where}: {f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
+            p.assert_clean()
+            p.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_figures_use_the_book_style_text_size():
+    """The phone check above assumes every figure's text is the book style's size."""
+    sbp.use_book_style()
+    assert mpl.rcParams["figure.dpi"] == 100 and mpl.rcParams["font.size"] == sbp.FONT_SIZE
+    for key in ("xtick.labelsize", "ytick.labelsize", "axes.labelsize", "legend.fontsize", "axes.titlesize"):
+        assert mpl.rcParams[key] in ("medium", sbp.FONT_SIZE), key
+    for chapter in CHAPTERS:
+        code = "\n".join("".join(c["source"]) for c in json.loads((ROOT / f"{chapter}.ipynb").read_text())["cells"]
+                         if c["cell_type"] == "code")
+        assert "sbp.use_book_style()" in code and not re.search(r"fontsize|labelsize|set_size", code), chapter
+
+
+def test_pages_weigh_under_a_megabyte(site, browser):
+    """Cold cache, gzip as web hosts serve: every page under 1.0 MB transferred."""
+    url, _ = site
+    for name in PAGES:
+        p = RecordedPage(browser)
+        finished = []
+        p.page.on("requestfinished", lambda r, into=finished: into.append(r))
+        p.page.goto(f"{url}/{name}.html")
+        p.page.evaluate(READY)
+        p.page.wait_for_load_state("networkidle")
+        sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
+        assert sent < 1.0e6, f"{name}: {sent / 1e6:.2f} MB"
+        p.close()
+
+
+def test_theme_icons_come_from_the_book_stylesheet(site, browser):
+    """The theme's 1.5 MB Font Awesome script is gone; every icon a page uses is drawn by
+    vendor/icons.css (tools/vendor_assets.py), visibly."""
+    url, html = site
+    assert not list(html.rglob("fontawesome.js"))
+    used = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text()
+        assert "fontawesome.js" not in text, page
+        used |= set(re.findall(r"\bfa-([a-z0-9-]+)", text))
+    assert used - {"solid", "lg"} <= set(ICONS), used - {"solid", "lg"} - set(ICONS)
+    p = open_ready(browser, f"{url}/chapters/02-softmax.html")
+    drawn = p.page.evaluate("""() => [...document.querySelectorAll('i.fa-solid, i.fas')].filter((i) => i.offsetParent)
+        .map((i) => { const s = getComputedStyle(i, '::before');
+                      return [i.className, s.maskImage || s.webkitMaskImage, s.width]; })""")
+    assert drawn and all(m.startswith("url(") and w != "0px" for _, m, w in drawn), drawn
+    p.close()

@@ -53,6 +53,17 @@ def test_bad_input(make, message):
         make()
 
 
+def test_logits_that_leave_the_label_without_a_class_are_refused():
+    w = sw.GradientExplorer(logits=[1.0, 2.0, 3.0], label=2)
+    message = r"`label` must be an integer in \[0, 2\) for 2 logits; got 2: set the label first"
+    with pytest.raises(ValueError, match=message):
+        w.logits = [1.0, 2.0]
+    assert w.logits == [1.0, 2.0, 3.0]
+    with w.hold_trait_notifications():  # both at once, as the message says
+        w.logits, w.label = [1.0, 2.0], 1
+    assert (w.logits, w.label) == ([1.0, 2.0], 1)
+
+
 def test_repr_names_the_inputs():
     assert repr(sw.GradientExplorer(logits=[1, 2, 3], label=2)) == "GradientExplorer(logits=[1.0, 2.0, 3.0], label=2)"
 

@@ -115,6 +115,33 @@ def test_one_page_holds_all_five_widgets(open_page):
     assert len(ids) == len(set(ids)) == 14  # 12 sliders and a select: a <label for> finds its own control
 
 
+def test_a_new_number_of_classes_redraws_the_widget(tmp_path, browser):
+    """Logits of another length (from Python, or any front-end) redraw every control and
+    number for the new K; a label left without a class moves, in view, to the last class."""
+    widgets = [sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1, -1.0]), sw.JacobianView(logits=[0.0, 4.0, 5.0]),
+               sw.GradientExplorer(logits=[2.0, 1.0, 0.1], label=2)]
+    (tmp_path / "k.html").write_text(sw.standalone_html(widgets))
+    with serve(tmp_path) as url:
+        p = RecordedPage(browser)
+        p.page.goto(f"{url}/k.html")
+        p.page.evaluate("window.softmaxbookWidgets.ready")
+        for w in widgets:
+            p.page.evaluate("([id, z]) => window.softmaxbookWidgets.model(id).then((m) => m.set('logits', z))",
+                            [w.model_id, [0.5, -1.5]])
+        roots = p.page.locator(".sb-widget").all()
+        for root in roots:
+            assert root.locator("input[aria-label^='logit ']").count() == 2
+            check_controls_labelled(root)
+            check_widget(p.page, root)  # the numbers shown equal softmaxbook's for the new K
+        grad = roots[2]
+        assert grad.get_by_label("true class", exact=True).input_value() == "1"
+        assert grad.locator("option").count() == 2
+        ids = p.page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
+        assert len(ids) == len(set(ids))
+        p.assert_clean()
+        p.close()
+
+
 def test_page_works_from_a_file_url(folder, browser):
     p = RecordedPage(browser)
     url = (folder / "gradient.html").as_uri()

@@ -21,7 +21,10 @@ def numbers(text):
 
 
 def press(page, root, label, key, times=1):
-    root.get_by_label(label, exact=True).focus()
+    """Focus a control by its label ("last logit": the last of the logit sliders) and press keys."""
+    control = (root.locator("input[aria-label^='logit ']").last if label == "last logit"
+               else root.get_by_label(label, exact=True))
+    control.focus()
     for _ in range(times):
         page.keyboard.press(key)
 
@@ -40,8 +43,10 @@ def check_softmax_explorer(page, root):
     T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
     assert_allclose(readout(root), sb.softmax(logits(root) / T), rtol=SHOWN, atol=1e-300)
     press(page, root, "temperature T", "End")  # T = 100: nearly uniform
-    shown_t = root.get_by_label("temperature T", exact=True).locator("xpath=following-sibling::output")
+    t_slider = root.get_by_label("temperature T", exact=True)
+    shown_t = t_slider.locator("xpath=following-sibling::output")
     assert shown_t.inner_text() == "100"  # once shown as "1": the zeros of 100 were stripped
+    assert t_slider.get_attribute("aria-valuetext") == "100"  # announced as T, not as log10 T = 2
     assert_allclose(readout(root), sb.softmax(logits(root) / 100), rtol=SHOWN)
     bars = numbers(" ".join(root.locator(".sb-bars .sb-num").all_text_contents()))
     assert_allclose(bars, sb.softmax(logits(root) / 100), rtol=SHOWN)
@@ -71,9 +76,9 @@ def check_overflow_lab(page, root):
 
 
 def check_jacobian_view(page, root):
-    press(page, root, "logit C", "ArrowLeft", 10)
+    press(page, root, "last logit", "ArrowLeft", 10)
     z = logits(root)
-    cells = numbers(" ".join(root.locator(".sb-heat .sb-num").all_text_contents()))
+    cells = numbers(" ".join(root.locator(".sb-heat td.sb-cell").all_text_contents()))
     J = sb.softmax_jacobian(z)
     assert_allclose(np.reshape(cells, J.shape), J, rtol=5e-3, atol=1e-6)  # 3 digits shown
     assert_allclose(readout(root), sb.softmax(z), rtol=SHOWN)
@@ -88,11 +93,13 @@ def check_loss_curve(page, root):
 
 def check_gradient_explorer(page, root):
     press(page, root, "true class", "ArrowDown")
-    press(page, root, "logit C", "ArrowRight", 20)
+    press(page, root, "last logit", "ArrowRight", 20)
     z, label = logits(root), int(root.get_by_label("true class", exact=True).input_value())
     shown = readout(root)
     assert_allclose(shown[0], sb.cross_entropy(z, label), rtol=SHOWN)
-    assert_allclose(shown[1:], sb.cross_entropy_grad(z, label), rtol=SHOWN, atol=1e-300)
+    k = z.size
+    assert_allclose(shown[1:1 + k], sb.cross_entropy_grad(z, label), rtol=SHOWN, atol=1e-300)
+    assert_allclose(shown[1 + k:], sb.softmax(z), rtol=SHOWN)  # the probabilities, as text too
     bars = numbers(" ".join(root.locator(".sb-bars").nth(0).locator(".sb-num").all_text_contents()))
     assert_allclose(bars, sb.softmax(z), rtol=SHOWN)
 

@@ -1,7 +1,10 @@
-"""Copy the web assets the pages need from node_modules/ into web/vendor/.
+"""Copy the web assets the pages need into web/vendor/ (build output, not committed).
 
-node_modules/ comes from the npm registry (`npm ci`, pinned by package-lock.json); only
-the files a page loads are copied, so the site serves them itself and never asks a CDN.
+From node_modules/ (the npm registry, `npm ci`, pinned by package-lock.json): KaTeX's
+stylesheet and fonts (the math itself is rendered to HTML at build time), and the icons the
+theme's buttons show, as one small stylesheet in place of the theme's 1.5 MB Font Awesome
+script. From the package: host.js, which mounts the widgets on the static pages. The site
+serves all of it itself and never asks a CDN.
 
     python tools/vendor_assets.py
 """
@@ -9,30 +12,42 @@ the files a page loads are copied, so the site serves them itself and never asks
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "web" / "vendor"
 
-# source under node_modules -> destination under web/vendor (a folder copies whole)
+# source -> destination under web/vendor (a folder copies whole)
 FILES = {
-    "requirejs/require.js": "require.js",
-    # The widget manager for static pages, an AMD bundle; its fonts resolve from its own path.
-    "@jupyter-widgets/html-manager/dist": "@jupyter-widgets/html-manager/dist",
-    # anywidget's front-end, the same AMD module the Python package ships.
-    "anywidget/dist/index.js": "anywidget/dist/index.js",
-    # MathJax 3 (the major version Sphinx 7 configures), trimmed to TeX input and CHTML
-    # output: the one-file component, the fonts it draws with, the TeX extensions it
-    # autoloads (\boldsymbol, \cancel, ...) and the accessibility explorer of its menu.
-    # Left out: the 3.9 MB speech engine, loaded only if a reader turns speech on.
-    "mathjax/es5/tex-chtml.js": "mathjax/tex-chtml.js",
-    "mathjax/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
-    "mathjax/es5/input/tex/extensions": "mathjax/input/tex/extensions",
-    "mathjax/es5/a11y": "mathjax/a11y",
-    "mathjax/es5/ui": "mathjax/ui",
+    NODE / "katex/dist/katex.min.css": "katex/katex.min.css",
+    # Every browser the book supports reads woff2, the first source katex.min.css names.
+    NODE / "katex/dist/fonts": "katex/fonts",
+    ROOT / "src/softmaxbook/widgets/host.js": "widgets-host.js",
 }
-# embed-amd.js is all a page loads; the other bundles are alternatives to it.
-SKIP = shutil.ignore_patterns("*.map", "embed.js", "embed.js.LICENSE.txt", "libembed-amd.js")
+SKIP = shutil.ignore_patterns("*.woff", "*.ttf")
+
+# The theme's icons (<i class="fa-solid fa-bars">), drawn by CSS masks from Font Awesome
+# Free's SVGs (icons CC BY 4.0). tests/test_site.py fails if a page uses one not listed here.
+ICONS = ["angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", "download", "expand",
+         "file", "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun"]
+ICON_CSS = """/* Font Awesome Free 6.5.2 icons, https://fontawesome.com (CC BY 4.0), as CSS masks. */
+i.fa-solid::before, i.fas::before {
+  content: ""; display: inline-block; width: 1em; height: 1em; vertical-align: -0.125em;
+  background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;
+  mask: var(--fa-icon) center / contain no-repeat;
+}
+i.fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
+"""
+
+
+def icon_css():
+    rules = []
+    for name in ICONS:
+        svg = (NODE / "@fortawesome/fontawesome-free/svgs/solid" / f"{name}.svg").read_text()
+        svg = svg[svg.index("<svg"):].replace("\n", "")  # drop the licence comment: said once above
+        rules.append(f'i.fa-{name} {{ --fa-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
+    return ICON_CSS + "\n".join(rules) + "\n"
 
 
 def main():
@@ -40,14 +55,15 @@ def main():
         sys.exit("node_modules/ is missing: run `npm ci` first (make setup does)")
     shutil.rmtree(VENDOR, ignore_errors=True)
     for src, dst in FILES.items():
-        src, dst = NODE / src, VENDOR / dst
+        dst = VENDOR / dst
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, dst, ignore=SKIP)
         else:
             shutil.copy2(src, dst)
+    (VENDOR / "icons.css").write_text(icon_css())
     size = sum(f.stat().st_size for f in VENDOR.rglob("*") if f.is_file())
-    print(f"vendored {len(FILES)} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.1f} MB)")
+    print(f"vendored {len(FILES) + 1} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

@@ -159,5 +159,14 @@ class GradientExplorer(_LogitsWidget):
             raise ValueError(f"`label` must be an integer in [0, {k}); got {proposal['value']}")
         return proposal["value"]
 
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        z = super()._check_logits(proposal)
+        if self.label >= len(z):
+            raise ValueError(
+                f"`label` must be an integer in [0, {len(z)}) for {len(z)} logits; got {self.label}: set the label "
+                "first, or both at once inside `with widget.hold_trait_notifications():`")
+        return z
+
 
 __all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "standalone_html"]

@@ -2,7 +2,10 @@
 // gradient ŷ − y as signed bars, all recomputed together.
 
 function render({ model, el }) {
-  const { root, names, controls, sliders } = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
+  const { root, names, controls, sliders, stale } = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
+  // Python refuses logits that leave the label without a class; if the front-end is given
+  // such a pair anyway, the label moves to the last class, in view in the select below.
+  if (!(model.get("label") < names.length)) put(model, { label: names.length - 1 });
   const select = h("select", { id: newId("select"), "aria-label": "true class", ...KEEP_KEYS });
   names.forEach((n, i) => select.append(h("option", { value: i, text: n })));
   select.addEventListener("change", () => {
@@ -13,20 +16,21 @@ function render({ model, el }) {
   const drawP = bars(root, names, { title: "probabilities" });
   root.append(h("div", { class: "sb-subtitle", text: "gradient ∂L/∂z = ŷ − y" }));
   const drawG = bars(root, names, { signed: true, title: "gradient" });
-  const readout = h("div", { class: "sb-readout" });
-  root.append(readout);
+  const text = readout(root);
 
   function update() {
     const z = model.get("logits"), label = model.get("label");
+    if (stale()) return;
     const p = softmax(z), loss = crossEntropy(z, label), g = crossEntropyGrad(z, label);
     z.forEach((x, i) => sliders[i].set(x));
     select.value = String(label);
     drawP(p);
     drawG(g);
-    readout.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]`;
+    text.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]   ` +
+      `probabilities = [${p.map((x) => fmt(x)).join(", ")}]`;
     put(model, { probs: p, loss, grad: g });
   }
   return redrawOn(model, ["logits", "label"], update);
 }
 
-export default { render };
+export default { render: rebuildOnClassCount(render) };

@@ -121,5 +121,7 @@
   const ready = document.readyState === "loading"
     ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(mount())))
     : mount();
-  window.softmaxbookWidgets = { mount, unmount, ready };
+  // model(id): a view's model, as its front-end sees it (tests set traits through it).
+  const model = (id) => instances.get(id)?.then((i) => i.model);
+  window.softmaxbookWidgets = { mount, unmount, ready, model };
 })();

@@ -25,15 +25,14 @@ function render({ model, el }) {
     h("svg:text", { x: m + 6, y: 18, text: "−ln p", class: "sb-name" }),
     h("svg:path", { d: path, class: "sb-curve" }), dot);
   root.append(svg);
-  const readout = h("div", { class: "sb-readout" });
-  root.append(readout);
+  const text = readout(root);
 
   function update() {
     const p = model.get("p"), loss = -Math.log(p);
     pSlider.set(p);
     dot.setAttribute("cx", X(p));
     dot.setAttribute("cy", Y(loss));
-    readout.textContent = `p = ${fmt(p)}   loss = −ln p = ${fmt(loss)} nats`;
+    text.textContent = `p = ${fmt(p)}   loss = −ln p = ${fmt(loss)} nats`;
     put(model, { loss: loss });
   }
   return redrawOn(model, ["p"], update);

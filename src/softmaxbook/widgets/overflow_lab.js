@@ -12,7 +12,7 @@ function render({ model, el }) {
     },
   });
   const table = h("table", { class: "sb-table" });
-  const head = h("tr", {}, h("th", { text: "" }));
+  const head = h("tr", {}, h("td"));
   const rest = model.get("others");
   const names = ["p₀", ...rest.map((_, i) => `p${"₁₂₃₄₅₆₇₈₉"[i]}`)];
   names.forEach((n) => head.append(h("th", { scope: "col", text: n })));
@@ -27,9 +27,8 @@ function render({ model, el }) {
     return tds;
   });
   root.append(table);
-  const logits = h("div", { class: "sb-readout sb-logits" });
-  const verdict = h("div", { class: "sb-readout", "aria-live": "polite" });
-  root.append(logits, verdict);
+  const logits = readout(root, "sb-logits");
+  const verdict = readout(root);
 
   function update() {
     const z = [model.get("logit"), ...model.get("others")];

@@ -1,8 +1,9 @@
 // Softmax explorer: logit sliders and a temperature slider -> probability bars.
 
 function render({ model, el }) {
-  const { root, names, controls, sliders } = logitWidget(el, model, "Softmax explorer");
-  // Temperature on a log scale, 0.01 to 100: the slider holds log10(T).
+  const { root, names, controls, sliders, stale } = logitWidget(el, model, "Softmax explorer");
+  // Temperature on a log scale, 0.01 to 100: the slider holds log10(T) and shows (and
+  // announces) T itself.
   const tSlider = slider(controls, {
     label: "temperature T", min: -2, max: 2, step: 0.05, value: Math.log10(model.get("temperature")),
     show: (v) => fmt(10 ** v, 3),
@@ -12,10 +13,10 @@ function render({ model, el }) {
   });
   const draw = bars(root, names, { title: "probabilities softmax(z / T)" });
   root.append(h("div", { class: "sb-note", text: "T → 0: all mass on the largest logit. T → ∞: uniform, 1/K each." }));
-  const sum = h("div", { class: "sb-readout" });
-  root.append(sum);
+  const sum = readout(root);
 
   function update() {
+    if (stale()) return;
     const z = model.get("logits"), T = model.get("temperature");
     const p = softmax(z.map((x) => x / T));
     z.forEach((x, i) => sliders[i].set(x));
@@ -27,4 +28,4 @@ function render({ model, el }) {
   return redrawOn(model, ["logits", "temperature"], update);
 }
 
-export default { render };
+export default { render: rebuildOnClassCount(render) };

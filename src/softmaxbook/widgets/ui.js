@@ -40,14 +40,22 @@ export function newId(kind) {
 const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
 
 // A range input with a visible <label>, an aria-label, and an <output> showing its value.
-// Arrow keys, Page Up/Down and Home/End move it (native range behaviour).
+// Arrow keys, Page Up/Down and Home/End move it (native range behaviour). `show` turns the
+// input's value into the value it stands for (the temperature slider holds log10 T and shows
+// T); screen readers announce that too (aria-valuetext), not the raw position.
 export function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
   const id = newId("slider");
   const input = h("input", { type: "range", id, min, max, step, "aria-label": label, ...KEEP_KEYS });
+  const out = h("output", { for: id, class: "sb-value" });
+  const shown = () => {
+    const text = show(Number(input.value));
+    out.textContent = text;
+    input.setAttribute("aria-valuetext", text);
+  };
   input.value = value;
-  const out = h("output", { for: id, class: "sb-value", text: show(Number(input.value)) });
+  shown();
   input.addEventListener("input", () => {
-    out.textContent = show(Number(input.value));
+    shown();
     onInput(Number(input.value));
   });
   parent.append(h("div", { class: "sb-row" }, h("label", { for: id, text: label }), input, out));
@@ -55,12 +63,13 @@ export function slider(parent, { label, min, max, step, value, onInput, show = f
     input,
     set(v) {
       input.value = v;
-      out.textContent = show(Number(input.value));
+      shown();
     },
   };
 }
 
 // Horizontal bars for values in [0, 1] (or signed in [-1, 1]) with the number beside each.
+// The picture is one image to a screen reader, named with every value it draws.
 export function bars(parent, names, { signed = false, title }) {
   const width = 320, rowH = 22, labelW = 56, numW = 90;
   const barW = width - labelW - numW;
@@ -76,13 +85,23 @@ export function bars(parent, names, { signed = false, title }) {
   });
   if (signed) svg.append(h("svg:line", { x1: zero, x2: zero, y1: 0, y2: rowH * names.length, class: "sb-axis" }));
   parent.append(svg);
-  return (values) => values.forEach((v, k) => {
-    const len = Math.min(Math.abs(v), 1) * (signed ? barW / 2 : barW);
-    rows[k].rect.setAttribute("x", v < 0 ? zero - len : zero);
-    rows[k].rect.setAttribute("width", Number.isFinite(len) ? len : 0);
-    rows[k].rect.setAttribute("class", v < 0 ? "sb-bar sb-neg" : "sb-bar");
-    rows[k].num.textContent = fmt(v);
-  });
+  return (values) => {
+    values.forEach((v, k) => {
+      const len = Math.min(Math.abs(v), 1) * (signed ? barW / 2 : barW);
+      rows[k].rect.setAttribute("x", v < 0 ? zero - len : zero);
+      rows[k].rect.setAttribute("width", Number.isFinite(len) ? len : 0);
+      rows[k].rect.setAttribute("class", v < 0 ? "sb-bar sb-neg" : "sb-bar");
+      rows[k].num.textContent = fmt(v);
+    });
+    svg.setAttribute("aria-label", `${title}: ${names.map((n, k) => `${n} ${fmt(values[k])}`).join(", ")}`);
+  };
+}
+
+// A line of text that repeats the numbers a widget draws; screen readers announce its changes.
+export function readout(parent, extraClass = "") {
+  const node = h("div", { class: `sb-readout ${extraClass}`.trim(), "aria-live": "polite" });
+  parent.append(node);
+  return node;
 }
 
 // Set traits from the front-end and send them to Python (a no-op with no kernel).
@@ -125,11 +144,36 @@ export function classNames(model, k) {
 
 // What every widget driven by `logits` starts with: its titled root, the class names, and a
 // controls box holding one slider per logit (the widget adds its own controls after them).
+// `stale()` says the logits no longer match the sliders (their count changed): the widget's
+// update then does nothing, and `rebuildOnClassCount` draws the widget afresh.
 export function logitWidget(el, model, title) {
   const root = widgetRoot(el, title);
   const names = classNames(model, model.get("logits").length);
   const controls = h("div", { class: "sb-controls" });
   root.append(controls);
   const sliders = logitSliders(controls, model, names);
-  return { root, names, controls, sliders };
+  const stale = () => model.get("logits").length !== names.length;
+  return { root, names, controls, sliders, stale };
+}
+
+// A render for a widget driven by `logits` that starts over when the number of classes
+// changes (from Python: `widget.logits = [1, 2]` after three logits), so every control,
+// bar and cell matches the new K.
+export function rebuildOnClassCount(render) {
+  return ({ model, el }) => {
+    let k = model.get("logits").length;
+    let cleanup = render({ model, el });
+    const onLogits = () => {
+      if (model.get("logits").length === k) return;
+      k = model.get("logits").length;
+      if (typeof cleanup === "function") cleanup();
+      el.replaceChildren();
+      cleanup = render({ model, el });
+    };
+    model.on("change:logits", onLogits);
+    return () => {
+      model.off("change:logits", onLogits);
+      if (typeof cleanup === "function") cleanup();
+    };
+  };
 }

@@ -1,0 +1,76 @@
+"""A local Sphinx extension: what this site needs of Jupyter Book 1's stack beyond settings.
+
+- KaTeX renders the math at build time through Node; sphinxcontrib-katex finds npm's
+  ``katex.min.js`` by a path relative to its own folder, so it is given this checkout's
+  absolute path here rather than a path that depends on the venv's layout.
+- The theme loads Font Awesome's 1.5 MB script on every page to draw fourteen icons; the
+  pages get ``vendor/icons.css`` (tools/vendor_assets.py) instead, and the script goes.
+- KaTeX's fonts arrive after the first paint unless asked for early, and the math then
+  reflows the text around it (a layout shift): pages with math preload the two fonts every
+  formula uses.
+- KaTeX's render server (a Node process) is stopped when the build ends: left to the
+  interpreter's exit, it outlives jupyter-book and holds the caller's output pipes open.
+- Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
+  instead of failing the build. Such a formula fails it here.
+"""
+
+import atexit
+import re
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_JS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
+MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
+FONTAWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def use_local_katex(app, config):
+    if not KATEX_JS.is_file():
+        raise ExtensionError(f"{KATEX_JS} is missing: run `npm ci` (make setup does)")
+    config.katex_js_path = str(KATEX_JS)
+
+
+def fail_on_katex_error(app, pagename, templatename, context, doctree):
+    if doctree is not None and "katex-error" in context.get("body", ""):
+        raise ExtensionError(f"{pagename}: KaTeX could not render a formula (look for class katex-error)")
+
+
+def preload_math_fonts(app, pagename, templatename, context, doctree):
+    if 'class="katex"' not in context.get("body", ""):
+        return
+    links = "".join(f'<link rel="preload" href="{context["pathto"](f"_static/vendor/katex/fonts/{font}.woff2", 1)}"'
+                    ' as="font" type="font/woff2" crossorigin>\n' for font in MATH_FONTS)
+    context["metatags"] = context.get("metatags", "") + links
+
+
+def drop_fontawesome(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        trimmed = FONTAWESOME.sub("", text)
+        if trimmed != text:
+            page.write_text(trimmed, encoding="utf-8")
+    for f in (out / "_static" / "scripts").glob("fontawesome.js*"):
+        f.unlink()
+
+
+def stop_katex_server(app, exception):
+    from sphinxcontrib.katex import KaTeXServer
+
+    if KaTeXServer.katex_server is not None:
+        atexit.unregister(KaTeXServer.terminate)
+        KaTeXServer.katex_server.terminate()
+        KaTeXServer.katex_server = None
+
+
+def setup(app):
+    app.connect("config-inited", use_local_katex)
+    app.connect("html-page-context", fail_on_katex_error)
+    app.connect("html-page-context", preload_math_fonts)
+    app.connect("build-finished", drop_fontawesome, priority=900)
+    app.connect("build-finished", stop_katex_server)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,44 @@
+// Search result snippets are cut from each page's text. A formula's text is its KaTeX HTML
+// (glyph by glyph) and its MathML, TeX source included: `\(t - \hat y\)` reads "t−y^t - \hat y".
+// On the search page, each formula is replaced by a one-line reading of its MathML first:
+// "t − ŷ", "e^(z_i) / Σ_j e^(z_j)".
+(() => {
+  const ACCENTS = { "^": "\u0302", "~": "\u0303", "¯": "\u0304", "ˉ": "\u0304", "˙": "\u0307", "→": "\u20d7" };
+  const group = (s) => (s.length > 1 ? `(${s})` : s);
+
+  function read(node) {
+    const kids = [...node.children];
+    const [a, b, c] = kids.map(read);
+    switch (node.localName) {
+      case "annotation": return "";
+      case "mfrac": return `${group(a)}/${group(b)}`;
+      case "msup": return `${a}^${group(b)}`;
+      case "msub": return `${a}_${group(b)}`;
+      case "msubsup": return `${a}_${group(b)}^${group(c)}`;
+      case "munder": return `${a}_${group(b)}`;
+      case "munderover": return `${a}_${group(b)}^${group(c)}`;
+      case "mover": return node.getAttribute("accent") === "true" && b in ACCENTS ? a + ACCENTS[b] : `${a}^${group(b)}`;
+      case "msqrt": return `√(${kids.map(read).join("")})`;
+      case "mo": return /^[=<>≤≥≈−+×·∈→]$/.test(node.textContent.trim()) ? ` ${node.textContent.trim()} ` : node.textContent;
+      default: return kids.length ? kids.map(read).join("") : node.textContent;
+    }
+  }
+
+  function mathAsText(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const k of doc.querySelectorAll(".katex")) {
+      const math = k.querySelector("math");
+      k.replaceWith(math ? read(math).replace(/\s+/g, " ").trim() : "");
+    }
+    return doc.documentElement.outerHTML;
+  }
+
+  // searchtools.js loads after this file and searches once the DOM is ready: wrap it then,
+  // before its own ready handler (registered later) runs the query.
+  document.addEventListener("DOMContentLoaded", () => {
+    const search = window.Search;
+    if (!search?.htmlToText) return;
+    const htmlToText = search.htmlToText;
+    search.htmlToText = (html, anchor) => htmlToText(mathAsText(html), anchor);
+  });
+})();
