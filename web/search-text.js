@@ -36,7 +36,8 @@
   // searchtools.js loads after this file and searches once the DOM is ready: wrap it then,
   // before its own ready handler (registered later) runs the query.
   document.addEventListener("DOMContentLoaded", () => {
-    const search = window.Search;
+    // a top-level `const` of searchtools.js: a global name, not a property of window
+    const search = typeof Search === "undefined" ? null : Search; // eslint-disable-line no-undef
     if (!search?.htmlToText) return;
     const htmlToText = search.htmlToText;
     search.htmlToText = (html, anchor) => htmlToText(mathAsText(html), anchor);
