@@ -169,7 +169,8 @@ def test_page_from_the_installed_package_is_live_and_self_contained(full, browse
         (root,) = p.page.locator(".sb-widget").all()
         shown = numbers(root.locator(".sb-readout").inner_text())  # before any key: the installed numbers
         assert_allclose(shown[0], result["loss"], rtol=5e-6)
-        assert_allclose(shown[1:], result["grad"], rtol=5e-6, atol=1e-300)
+        k = len(result["grad"])  # the loss, the gradient, then the probabilities
+        assert_allclose(shown[1:1 + k], result["grad"], rtol=5e-6, atol=1e-300)
         assert check_widget(p.page, root) == "Gradient of cross-entropy: ŷ − y"  # keyboard, vs softmaxbook
         # The page and, in-page, the front-end imported from a blob: URL: nothing else at all.
         assert {u for u in p.requests if not u.startswith("blob:")} == {page_url}
