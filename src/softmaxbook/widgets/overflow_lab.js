@@ -26,7 +26,8 @@ function render({ model, el }) {
     table.append(tr);
     return tds;
   });
-  root.append(table);
+  // scrolls on its own on a narrow screen, and then must be reachable with the keyboard
+  root.append(h("div", { class: "sb-scroll", tabindex: 0, role: "region", "aria-label": "softmax by route" }, table));
   const logits = readout(root, "sb-logits");
   const verdict = readout(root);
 
