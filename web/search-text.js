@@ -37,7 +37,7 @@
   // before its own ready handler (registered later) runs the query.
   document.addEventListener("DOMContentLoaded", () => {
     // a top-level `const` of searchtools.js: a global name, not a property of window
-    const search = typeof Search === "undefined" ? null : Search; // eslint-disable-line no-undef
+    const search = typeof Search === "undefined" ? null : Search;
     if (!search?.htmlToText) return;
     const htmlToText = search.htmlToText;
     search.htmlToText = (html, anchor) => htmlToText(mathAsText(html), anchor);
