@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still sold
 DESKTOP = {"width": 1280, "height": 900}
 
 # Ready: math visible (if the page still typesets in the browser, once that is done), the
@@ -102,6 +103,34 @@ SMALL_TEXT = """() => { const s = document.createElement("small"); s.textContent
   (document.querySelector("main p") || document.body).append(s);
   const size = parseFloat(getComputedStyle(s).fontSize); s.remove(); return size; }"""
 
-# Each figure's shown width and its PNG's own width.
+# Each figure's shown width, its own CSS width (myst-nb sets it from the output's metadata) and
+# its PNG's width.
 FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
-  .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width, natural: i.naturalWidth }))"""
+  .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
+                 width: parseFloat(i.style.width), natural: i.naturalWidth }))"""
+
+# The contrast each figure colour reaches on the page as shown: drawn on a canvas with the first
+# figure's CSS filter and blend mode, over the page's background (the white of a figure is
+# checked the same way: it must come out as the page's background).
+FIGURE_COLOURS = """(colours) => {
+  const img = document.querySelector("main figure img");
+  const css = getComputedStyle(img);
+  const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 })
+    .getContext("2d", { willReadFrequently: true });
+  const page = getComputedStyle(document.body).backgroundColor;
+  const shown = (colour) => {
+    ctx.globalCompositeOperation = "source-over"; ctx.filter = "none";
+    ctx.fillStyle = page; ctx.fillRect(0, 0, 1, 1);
+    ctx.globalCompositeOperation = css.mixBlendMode === "normal" ? "source-over" : css.mixBlendMode;
+    ctx.filter = css.filter;
+    ctx.fillStyle = colour; ctx.fillRect(0, 0, 1, 1);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  };
+  const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  ctx.fillStyle = page; ctx.fillRect(0, 0, 1, 1);
+  const bg = [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  return { filter: css.filter, blend: css.mixBlendMode, page: bg, white: shown("#ffffff"),
+           ratios: Object.fromEntries(colours.map((c) => [c, ratio(shown(c), bg)])) };
+}"""

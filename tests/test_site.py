@@ -16,14 +16,26 @@ import re
 import subprocess
 import urllib.request
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import urldefrag, urlparse
 
 import matplotlib as mpl
 import numpy as np
 import pytest
 import yaml
 from PIL import Image
-from site_checks import AXE, AXE_RUN, DESKTOP, FIGURE_SIZES, OVERFLOW, PHONE, READY, SMALL_TEXT, WIDGET_COLOURS
+from site_checks import (
+    AXE,
+    AXE_RUN,
+    DESKTOP,
+    FIGURE_COLOURS,
+    FIGURE_SIZES,
+    OVERFLOW,
+    PHONE,
+    READY,
+    SMALL_PHONE,
+    SMALL_TEXT,
+    WIDGET_COLOURS,
+)
 from vendor_assets import ICONS
 
 import softmaxbook.plots as sbp
@@ -166,20 +178,26 @@ def test_search_works_offline(site, browser):
     p.close()
 
 
-def test_figures_read_in_dark_mode(site, browser):
-    """Figures are transparent PNGs: on the dark theme the page shows through, grey ink on top."""
-    url, html = site
-    p = open_ready(browser, f"{url}/chapters/02-softmax.html", color_scheme="dark")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figure_colours_read_in_both_themes(site, browser, scheme):
+    """Figures are white PNGs in dark ink (softmaxbook.plots). As the page shows them, in each
+    theme, their white is the page's background, the ink reaches 4.5:1 and every palette
+    colour 3:1; in dark mode the figure's own pixels are dark with light ink."""
+    url, _ = site
+    p = open_ready(browser, f"{url}/chapters/02-softmax.html", color_scheme=scheme)
     page = p.page
-    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    shown = page.evaluate(FIGURE_COLOURS, [sbp.INK, *sbp.PALETTE])
+    assert max(abs(a - b) for a, b in zip(shown["white"], shown["page"], strict=True)) <= 2, shown
+    low = {c: round(r, 2) for c, r in shown["ratios"].items() if r < (4.5 if c == sbp.INK else 3)}
+    assert not low, f"{scheme}: figure colours below 4.5:1 (ink) or 3:1 (lines) as shown: {low}; {shown}"
     img = page.locator("main figure img").first
     img.scroll_into_view_if_needed()
-    shot = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("L"), dtype=float) / 255
-    assert np.median(shot) < 0.3, "the figure's background is not the dark page"
-    assert (shot > 0.4).mean() > 0.005, "no visible ink on the dark page"
-    src = urljoin(page.url, img.get_attribute("src"))
-    alpha = np.asarray(Image.open(io.BytesIO(get(src)[1])).convert("RGBA"))[..., 3]
-    assert (alpha == 0).mean() > 0.5, "figure PNG is not transparent"
+    pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("L"), dtype=float) / 255
+    page_grey = np.mean(shown["page"]) / 255
+    assert abs(np.median(pixels) - page_grey) < 0.05, "the figure's background is not the page's"
+    ink = pixels > 0.5 if scheme == "dark" else pixels < 0.5
+    assert ink.mean() > 0.005, "no visible ink"
     p.assert_clean()
     p.close()
 
@@ -214,40 +232,41 @@ def test_no_solution_or_hidden_test_is_published(site):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_phone_and_desktop_light_and_dark(site, browser, name):
-    """At 390 x 844 and 1280 x 900, in both themes: nothing wider than the screen (display
-    math and code scroll or wrap in their own boxes), no serious axe-core violation, widgets
+    """At 390 x 844 and 1280 x 900 in both themes, and at 320 x 640 in light: nothing wider
+    than the screen (display math and code scroll or wrap in their own boxes), no serious axe-core violation, widgets
     in the page's own colours at 3:1 for graphics and 4.5:1 for text, and, on the phone, every
     figure's text at least as large as the page's small text."""
     url, _ = site
     failures = []
-    for viewport in (PHONE, DESKTOP):
-        for scheme in ("light", "dark"):
-            where = f"{viewport['width']} px {scheme}"
-            p = open_ready(browser, f"{url}/{name}.html", viewport=viewport, color_scheme=scheme)
-            page = p.page
-            assert page.evaluate("document.documentElement.dataset.theme") == scheme
-            overflow = page.evaluate(OVERFLOW)
-            if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
-                failures.append(f"{where}: page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
-            failures += [f"{where}: axe {v['id']} ({v['impact']}) at {v['nodes']}" for v in serious_violations(page)]
-            for w in page.evaluate(WIDGET_COLOURS):
-                if w["cards"]:
-                    failures.append(f"{where}: {w['title']} sits on a card: {w['cards']}")
-                low = {k: round(v, 2) for k, v in w["graphics"].items() if v < 3}
-                low |= {k: round(w[k], 2) for k in ("text", "broken") if w[k] < 4.5}
-                if w["cells"] is not None and w["cells"] < 4.5:
-                    low["heat-map numbers"] = round(w["cells"], 2)
-                if low:
-                    failures.append(f"{where}: {w['title']} contrast below 3:1 (graphics) or 4.5:1 (text): {low}")
-            if viewport is PHONE:
-                small = page.evaluate(SMALL_TEXT)
-                text_px = sbp.FONT_SIZE * mpl.rcParams["figure.dpi"] / 72  # in the PNG, before scaling
-                for f in page.evaluate(FIGURE_SIZES):
-                    shown = text_px * f["shown"] / f["natural"]
-                    if shown < small - 0.05:
-                        failures.append(f"{where}: {f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
-            p.assert_clean()
-            p.close()
+    for viewport, scheme in [(v, s) for v in (PHONE, DESKTOP) for s in ("light", "dark")] + [(SMALL_PHONE, "light")]:
+        where = f"{viewport['width']} px {scheme}"
+        p = open_ready(browser, f"{url}/{name}.html", viewport=viewport, color_scheme=scheme)
+        page = p.page
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        overflow = page.evaluate(OVERFLOW)
+        if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
+            failures.append(f"{where}: page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
+        failures += [f"{where}: axe {v['id']} ({v['impact']}) at {v['nodes']}" for v in serious_violations(page)]
+        for w in page.evaluate(WIDGET_COLOURS):
+            if w["cards"]:
+                failures.append(f"{where}: {w['title']} sits on a card: {w['cards']}")
+            low = {k: round(v, 2) for k, v in w["graphics"].items() if v < 3}
+            low |= {k: round(w[k], 2) for k in ("text", "broken") if w[k] < 4.5}
+            if w["cells"] is not None and w["cells"] < 4.5:
+                low["heat-map numbers"] = round(w["cells"], 2)
+            if low:
+                failures.append(f"{where}: {w['title']} contrast below 3:1 (graphics) or 4.5:1 (text): {low}")
+        if viewport is PHONE:
+            small = page.evaluate(SMALL_TEXT)
+            text_px = sbp.FONT_SIZE * mpl.rcParams["figure.dpi"] / 72  # at the figure's own size
+            for f in page.evaluate(FIGURE_SIZES):
+                if f["natural"] - 2 * f["width"] not in (0, 1):  # IPython halves an odd width down
+                    failures.append(f"{where}: {f['src']}: {f['natural']} px PNG for {f['width']} px: not 2x")
+                shown = text_px * f["shown"] / f["width"]
+                if shown < small - 0.05:
+                    failures.append(f"{where}: {f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
+        p.assert_clean()
+        p.close()
     assert not failures, "\n".join(failures)
 
 

@@ -18,11 +18,12 @@ def build(out=None, quiet=False):
     """Build the HTML site into OUT/_build/html (default: the repository's _build/html).
 
     -W -n --keep-going: any warning, a broken reference included, fails the build, after all
-    pages have been tried. Returns the html folder; raises CalledProcessError with the
-    output on failure.
+    pages have been tried. --all: every page is written afresh (a few seconds), because
+    Sphinx copies changed static files (web/*.css, *.js) only along with a changed page.
+    Returns the html folder; raises CalledProcessError with the output on failure.
     """
     jb = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jb), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [str(jb), "build", str(ROOT), "--builder", "html", "--all", "-W", "-n", "--keep-going"]
     if out is not None:
         cmd += ["--path-output", str(out)]
     if quiet:

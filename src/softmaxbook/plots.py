@@ -1,14 +1,17 @@
 """Figures for the book: one style that reads on light and dark pages, and the plots the
 chapters share.
 
-Figures are drawn on a transparent background with mid-tone colours (the Okabe-Ito
-palette, safe for colour-blind readers) and grey text and axes, so the same PNG reads on
-the website's light and dark themes. Sizes and DPI are fixed, so stored outputs are stable.
+Figures are drawn on white with dark grey ink and a darkened Okabe-Ito palette (safe for
+colour-blind readers): ink is at least 4.5:1 and every colour 3:1 on white. On the website's
+dark theme, ``web/book.css`` inverts each figure's lightness (``invert(1) hue-rotate(180deg)``)
+and screens it onto the page, so white becomes the page's own background and the same colours
+keep their hue at the same contrast; in JupyterLab's dark theme they stay white cards.
 
 Figures are sized for a phone's column: about 420 px wide (4.2 in at 100 dpi) with 14 pt
 text (19.4 px), so shown 342 px wide on a 390 px phone every label is still 15 px, above the
 page's small text (14.4 px); on a desktop they are shown at their own size. Stack panels
-vertically rather than side by side.
+vertically rather than side by side. Notebooks store them at twice that resolution
+("retina" PNGs, shown at the size above) so they stay sharp on high-density screens.
 """
 
 import numpy as np
@@ -20,9 +23,9 @@ try:
 except ImportError as err:
     raise missing_extra(__name__, "plots", err) from None
 
-# Okabe-Ito, without black and yellow (too faint or too dark on one of the two themes).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
-INK = "#808080"  # readable on white (3.9:1) and on near-black (5:1)
+# Okabe-Ito without black and yellow; orange, pink and sky blue darkened to reach 3:1 on white.
+PALETTE = ["#0072B2", "#BD7A00", "#009E73", "#D55E00", "#C2559A", "#3A8FC9"]
+INK = "#595959"  # 7:1 on white
 FIGSIZE = (4.2, 2.8)  # inches, at 100 dpi; see the module's docstring
 FONT_SIZE = 14  # points, every text in a figure (ticks, labels, legends, titles)
 
@@ -35,16 +38,16 @@ def use_book_style():
     >>> import softmaxbook.plots as sp
     >>> sp.use_book_style()
     >>> import matplotlib as mpl
-    >>> mpl.rcParams["savefig.transparent"], mpl.rcParams["figure.dpi"]
-    (True, 100.0)
+    >>> mpl.rcParams["figure.facecolor"], mpl.rcParams["figure.dpi"]
+    ('white', 100.0)
     """
     mpl.rcParams.update({
         "figure.figsize": FIGSIZE,
         "figure.dpi": 100,
         "savefig.dpi": 100,
-        "savefig.transparent": True,
-        "figure.facecolor": "none",
-        "axes.facecolor": "none",
+        "savefig.transparent": False,
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
         "axes.edgecolor": INK,
         "axes.labelcolor": INK,
         "axes.titlecolor": INK,
@@ -62,6 +65,13 @@ def use_book_style():
         "axes.titlesize": FONT_SIZE,
         "axes.prop_cycle": mpl.cycler(color=PALETTE),
     })
+    try:  # in a notebook: PNGs at twice the resolution, displayed at the size above
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
 
 
 def plot_decision_regions(ax, predict, X, y, resolution=200):
