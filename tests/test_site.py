@@ -299,7 +299,7 @@ def test_pages_weigh_under_a_megabyte(site, browser):
 
 def test_theme_icons_come_from_the_book_stylesheet(site, browser):
     """The theme's 1.5 MB Font Awesome script is gone; every icon a page uses is drawn by
-    vendor/icons.css (tools/vendor_assets.py), visibly."""
+    vendor/icons.css (tools/vendor_assets.py), visibly, and the icon webfont is never fetched."""
     url, html = site
     assert not list(html.rglob("fontawesome.js"))
     used = set()
@@ -309,8 +309,11 @@ def test_theme_icons_come_from_the_book_stylesheet(site, browser):
         used |= set(re.findall(r"\bfa-([a-z0-9-]+)", text))
     assert used - {"solid", "lg"} <= set(ICONS), used - {"solid", "lg"} - set(ICONS)
     p = open_ready(browser, f"{url}/chapters/02-softmax.html")
-    drawn = p.page.evaluate("""() => [...document.querySelectorAll('i.fa-solid, i.fas')].filter((i) => i.offsetParent)
+    drawn = p.page.evaluate("""() => [...document.querySelectorAll('.fa-solid, .fas')].filter((i) => i.offsetParent)
         .map((i) => { const s = getComputedStyle(i, '::before');
-                      return [i.className, s.maskImage || s.webkitMaskImage, s.width]; })""")
-    assert drawn and all(m.startswith("url(") and w != "0px" for _, m, w in drawn), drawn
+                      return [i.tagName, i.className, s.maskImage || s.webkitMaskImage, s.width]; })""")
+    assert {"I", "SPAN"} <= {tag for tag, *_ in drawn}, drawn
+    assert all(m.startswith("url(") and w != "0px" for _, _, m, w in drawn), drawn
+    assert not [r for r in p.requests if "webfonts" in r], [r for r in p.requests if "webfonts" in r]
+    p.assert_clean()
     p.close()

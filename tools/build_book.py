@@ -7,6 +7,7 @@ notebooks' stored outputs (nothing is re-executed), with every Sphinx warning an
 """
 
 import argparse
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,9 @@ def build(out=None, quiet=False):
     """Build the HTML site into OUT/_build/html (default: the repository's _build/html).
 
     -W -n --keep-going: any warning, a broken reference included, fails the build, after all
-    pages have been tried. --all: every page is written afresh (a few seconds), because
-    Sphinx copies changed static files (web/*.css, *.js) only along with a changed page.
+    pages have been tried. The html folder is emptied and every page written afresh (--all; a
+    few seconds): Sphinx copies changed static files (web/*.css, *.js) only along with a
+    changed page, and never removes files the site no longer has.
     Returns the html folder; raises CalledProcessError with the output on failure.
     """
     jb = Path(sys.executable).parent / "jupyter-book"
@@ -28,8 +30,10 @@ def build(out=None, quiet=False):
         cmd += ["--path-output", str(out)]
     if quiet:
         cmd.append("-q")
+    html = Path(out or ROOT) / "_build" / "html"
+    shutil.rmtree(html, ignore_errors=True)
     subprocess.run(cmd, check=True, capture_output=quiet, text=True)
-    return Path(out or ROOT) / "_build" / "html"
+    return html
 
 
 def main(argv=None):

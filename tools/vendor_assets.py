@@ -27,17 +27,19 @@ FILES = {
 }
 SKIP = shutil.ignore_patterns("*.woff", "*.ttf")
 
-# The theme's icons (<i class="fa-solid fa-bars">), drawn by CSS masks from Font Awesome
-# Free's SVGs (icons CC BY 4.0). tests/test_site.py fails if a page uses one not listed here.
+# The theme's icons (<i class="fa-solid fa-bars">, also on <span>s), drawn by CSS masks from
+# Font Awesome Free's SVGs (icons CC BY 4.0), so no page downloads the icon webfont.
+# tests/test_site.py fails if a page uses one not listed here.
 ICONS = ["angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", "download", "expand",
          "file", "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun"]
 ICON_CSS = """/* Font Awesome Free 6.5.2 icons, https://fontawesome.com (CC BY 4.0), as CSS masks. */
-i.fa-solid::before, i.fas::before {
+.fa-solid, .fas { font-family: inherit; }  /* else the empty glyph box still fetches the webfont */
+.fa-solid::before, .fas::before {
   content: ""; display: inline-block; width: 1em; height: 1em; vertical-align: -0.125em;
   background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;
   mask: var(--fa-icon) center / contain no-repeat;
 }
-i.fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
+.fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
 """
 
 
@@ -46,7 +48,7 @@ def icon_css():
     for name in ICONS:
         svg = (NODE / "@fortawesome/fontawesome-free/svgs/solid" / f"{name}.svg").read_text()
         svg = svg[svg.index("<svg"):].replace("\n", "")  # drop the licence comment: said once above
-        rules.append(f'i.fa-{name} {{ --fa-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
+        rules.append(f'.fa-{name} {{ --fa-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
     return ICON_CSS + "\n".join(rules) + "\n"
 
 
