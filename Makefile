@@ -11,7 +11,9 @@ CHROMIUM := /usr/bin/chromium
 BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
+LAB_ARGS ?=
+
+.PHONY: setup lab book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
 
@@ -45,6 +47,11 @@ $(CHROMIUM):
 $(BWRAP):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap
+
+# The chapters in JupyterLab, for this machine only (127.0.0.1), with the package installed:
+# the learner's way in. Only the Python set-up is needed (no npm, no browser install).
+lab: $(READY)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(LAB_ARGS)
 
 # The site, from the notebooks' stored outputs (the ones nbval checks): no re-execution.
 # -W --keep-going: any Sphinx warning (a broken reference included) fails the build.

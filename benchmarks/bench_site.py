@@ -1,7 +1,6 @@
 """Build and load times of the website, measured (not a test: it prints, never fails).
 
-- clean build: `jupyter-book build` into an empty folder, from the stored outputs;
-- incremental build: the same after touching one chapter;
+- build: `make book`'s build (every page, from the stored outputs, into an empty folder);
 - the site's size on disk;
 - per page, in Chromium over 127.0.0.1 with a cold cache and gzip (as web hosts serve):
   bytes transferred, requests, ready (from navigation until the math is visible, the fonts
@@ -69,13 +68,10 @@ def main():
     pages = [toc["root"], *(c["file"] for part in toc["parts"] for c in part["chapters"])]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        clean = build(out)
-        (ROOT / f"{pages[1]}.ipynb").touch()
-        incremental = build(out)
+        seconds = build(out)
         html = out / "_build" / "html"
         size = sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
-        print(f"clean build        {clean:7.1f} s")
-        print(f"incremental build  {incremental:7.1f} s   (one chapter touched)")
+        print(f"build              {seconds:7.1f} s")
         print(f"site on disk       {size / 1e6:7.1f} MB  ({sum(1 for _ in html.rglob('*.html'))} HTML pages)")
         with serve(html) as url, chromium() as browser:
             print(f"\nCold loads at 1280 px, median of {LOADS}")

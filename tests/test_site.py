@@ -45,8 +45,8 @@ from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
-PAGES = [TOC["root"], *CHAPTERS]
+PAGES = [TOC["root"], *(c["file"] for part in TOC["parts"] for c in part["chapters"])]
+CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_page(site, browser, name):
     # All math rendered at build time (HTML for the eye, MathML for screen readers): no math
     # script, no TeX left in the prose, no formula KaTeX failed on, no formula a Tab stop.
     assert page.locator(".math:not(:has(.katex))").count() == 0
-    assert page.locator(".katex").count() >= (1 if name == TOC["root"] else 20)
+    assert page.locator(".katex").count() >= (20 if name in CHAPTERS else 0)
     assert page.locator(".katex .katex-mathml math").count() == page.locator(".katex").count()
     assert page.locator(".katex-error").count() == 0
     assert not page.evaluate("!!window.MathJax || !!document.querySelector('script[src*=mathjax i]')")
@@ -144,16 +144,23 @@ def test_reading_experience(site, browser):
     page = p.page
     page.goto(f"{url}/{TOC['root']}.html")
     intro = page.locator("main").inner_text()
-    for words in ("What you will learn", "Who it is for", "Read", "Run", "Teach"):
+    for words in ("What you will learn", "Who it is for", "Read", "Run", "Teach", "make lab"):
         assert words in intro
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert page.locator(f"main a[href='{repo}']").count(), f"the intro does not link {repo}"
+    assert f"git clone {repo}" in intro
     for chapter in CHAPTERS:
         page.goto(f"{url}/{chapter}.html")
         first = page.locator("main section p").first.inner_text()
         assert first.startswith("Learning goal:"), (chapter, first)
+        how = page.locator("main a[href$='intro.html#run-it-yourself']")  # how to run the download
+        assert how.count() == 1 and "make lab" in how.locator("xpath=..").inner_text(), chapter
         setup = page.locator(".cell.tag_hide-input").first  # imports and seeds: collapsed
         assert setup.count() and not setup.locator(".cell_input pre").first.is_visible(), chapter
         for solution in page.locator(".cell.tag_hide-cell").all():  # exercise solutions: behind a toggle
             assert not solution.locator("pre").first.is_visible(), chapter
+            summary = solution.locator("summary")  # says what it hides, to the eye and to screen readers
+            assert summary.inner_text().strip() == "Solution" and summary.get_attribute("aria-label") is None, chapter
         assert page.locator(".cell.tag_hide-cell").count() >= 2, chapter
         (download,) = page.locator("a[href$='.ipynb']").evaluate_all("as => [...new Set(as.map(a => a.href))]")
         status, body = get(download)

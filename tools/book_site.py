@@ -10,6 +10,10 @@
   formula uses.
 - KaTeX's render server (a Node process) is stopped when the build ends: left to the
   interpreter's exit, it outlives jupyter-book and holds the caller's output pipes open.
+- A hidden cell's toggle says what it hides: exercise solutions (tag ``hide-cell``) read
+  "Solution", the collapsed set-up cell (``hide-input``) "Set-up code", instead of myst-nb's
+  "Show code cell content"; and the toggle's fixed aria-label "Toggle hidden content" goes, so
+  a screen reader announces the words on screen.
 - Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
   instead of failing the build. Such a formula fails it here.
 """
@@ -18,12 +22,14 @@ import atexit
 import re
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_JS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
 MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
 FONTAWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
 
 
 def use_local_katex(app, config):
@@ -45,13 +51,24 @@ def preload_math_fonts(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + links
 
 
-def drop_fontawesome(app, exception):
+TOGGLES = {"tag_hide-cell": ("Solution", "Hide the solution"),
+           "tag_hide-input": ("Set-up code", "Hide the set-up code")}
+
+
+def label_toggles(app, doctree):
+    for cell in doctree.findall(nodes.container):
+        for tag, (show, hide) in TOGGLES.items():
+            if cell.get("hide_mode") and tag in cell["classes"]:
+                cell["prompt_show"], cell["prompt_hide"] = show, hide
+
+
+def tidy_pages(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        trimmed = FONTAWESOME.sub("", text)
+        trimmed = FONTAWESOME.sub("", text).replace(TOGGLE_LABEL, "<summary>")
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
     for f in (out / "_static" / "scripts").glob("fontawesome.js*"):
@@ -69,8 +86,9 @@ def stop_katex_server(app, exception):
 
 def setup(app):
     app.connect("config-inited", use_local_katex)
+    app.connect("doctree-read", label_toggles)
     app.connect("html-page-context", fail_on_katex_error)
     app.connect("html-page-context", preload_math_fonts)
-    app.connect("build-finished", drop_fontawesome, priority=900)
+    app.connect("build-finished", tidy_pages, priority=900)
     app.connect("build-finished", stop_katex_server)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
