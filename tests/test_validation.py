@@ -61,6 +61,12 @@ VALID = {
     "predict": {"params": PARAMS, "X": X2},
     "train_mlp": {"X": X2, "y": [0, 2], "n_hidden": 4, "lr": 0.5, "epochs": 2, "seed": 0},
     "make_spirals": {"n_per_class": 3, "n_classes": 2, "noise": 0.1, "seed": 0},
+    "minibatches": {"n": 5, "batch_size": 2, "rng": np.random.default_rng(0)},
+    "softmax_regression_loss_and_grad": {"W": np.zeros((2, 3)), "b": np.zeros(3), "X": X2, "labels": [0, 2], "l2": 0.1},
+    "train_softmax_regression": {"X": X2, "labels": [0, 2], "num_classes": 3, "epochs": 2, "batch_size": 1, "lr": 0.5,
+                                 "l2": 0.1, "seed": 0, "X_test": X2, "labels_test": [1, 0]},
+    "confusion_matrix": {"labels": [0, 2], "predicted": [1, 2], "num_classes": 3},
+    "load_digits_split": {"test_fraction": 0.25, "seed": 0},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -226,9 +232,78 @@ for _name in ("mlp_forward", "mlp_backward", "mlp_loss_and_grads", "predict"):
              r"`X` must have shape \(N, 2\) \(D, the rows of params\['W1'\]\); got shape \(2, 3\)"),
             (_name, "X", "non-finite", [[0.0, 0.0], [NAN, 0.0]], ValueError, r"`X` must be finite"),
         ]
+# softmax regression: the weights, the data (training and held out), the settings
+BAD += [
+    ("minibatches", "rng", "kind", 0, TypeError,
+     r"`rng` must be a numpy Generator, e.g. np.random.default_rng\(0\); got int"),
+    ("softmax_regression_loss_and_grad", "W", "kind", STRINGS, TypeError, r"`W` must hold real numbers"),
+    ("softmax_regression_loss_and_grad", "W", "shape", np.ones(3), ValueError,
+     r"`W` must have shape \(D, K\); got shape \(3,\)"),
+    ("softmax_regression_loss_and_grad", "W", "non-finite", np.full((2, 3), NAN), ValueError, r"`W` must be finite"),
+    ("softmax_regression_loss_and_grad", "b", "kind", "bias", TypeError, r"`b` must hold real numbers"),
+    ("softmax_regression_loss_and_grad", "b", "shape", np.ones(2), ValueError,
+     r"`b` must have shape \(3,\) \(K, the columns of `W`\); got shape \(2,\)"),
+    ("softmax_regression_loss_and_grad", "b", "non-finite", [0.0, 0.0, NAN], ValueError, r"`b` must be finite"),
+    ("softmax_regression_loss_and_grad", "X", "kind", STRINGS, TypeError, r"`X` must hold real numbers"),
+    ("softmax_regression_loss_and_grad", "X", "shape", np.ones((2, 3)), ValueError,
+     r"`X` must have shape \(N, 2\) \(D, the rows of `W`\); got shape \(2, 3\)"),
+    ("softmax_regression_loss_and_grad", "X", "non-finite", [[0.0, NAN], [1.0, 1.0]], ValueError,
+     r"`X` must be finite"),
+    ("softmax_regression_loss_and_grad", "labels", "kind", ["a", "b"], TypeError,
+     r"`labels` must be integer class labels"),
+    ("softmax_regression_loss_and_grad", "labels", "shape", [0], ValueError,
+     r"`labels` has 1 entries but `X` has 2 rows"),
+    ("softmax_regression_loss_and_grad", "labels", "non-finite", [0, NAN], ValueError,
+     r"`labels` must be integers; got nan at position 1"),
+    ("softmax_regression_loss_and_grad", "l2", "kind", "0.1", TypeError, r"`l2` must be a real number; got '0.1'"),
+    ("softmax_regression_loss_and_grad", "l2", "non-finite", NAN, ValueError, r"`l2` must be finite; got nan"),
+    ("train_softmax_regression", "X", "kind", STRINGS, TypeError, r"`X` must hold real numbers"),
+    ("train_softmax_regression", "X", "shape", np.ones(2), ValueError,
+     r"`X` must have shape \(N, D\); got shape \(2,\)"),
+    ("train_softmax_regression", "X", "non-finite", [[0.0, NAN], [1.0, 1.0]], ValueError, r"`X` must be finite"),
+    ("train_softmax_regression", "labels", "kind", [True, False], TypeError,
+     r"`labels` must be integer class labels; got dtype bool"),
+    ("train_softmax_regression", "labels", "shape", [0], ValueError, r"`labels` has 1 entries but `X` has 2 rows"),
+    ("train_softmax_regression", "labels", "non-finite", [0, np.inf], ValueError,
+     r"`labels` must be integers; got inf at position 1"),
+    ("train_softmax_regression", "X_test", "kind", STRINGS, TypeError, r"`X_test` must hold real numbers"),
+    ("train_softmax_regression", "X_test", "shape", np.ones((2, 3)), ValueError,
+     r"`X_test` must have shape \(M, 2\) \(D, the columns of `X`\); got shape \(2, 3\)"),
+    ("train_softmax_regression", "X_test", "non-finite", [[NAN, 0.0], [0.0, 0.0]], ValueError,
+     r"`X_test` must be finite"),
+    ("train_softmax_regression", "labels_test", "kind", ["a", "b"], TypeError,
+     r"`labels_test` must be integer class labels"),
+    ("train_softmax_regression", "labels_test", "shape", [0], ValueError,
+     r"`labels_test` has 1 entries but `X_test` has 2 rows"),
+    ("train_softmax_regression", "labels_test", "non-finite", [0, NAN], ValueError,
+     r"`labels_test` must be integers; got nan at position 1"),
+    ("train_softmax_regression", "l2", "kind", None, TypeError, r"`l2` must be a real number; got None"),
+    ("train_softmax_regression", "lr", "kind", None, TypeError, r"`lr` must be a real number; got None"),
+    ("train_softmax_regression", "lr", "non-finite", NAN, ValueError, r"`lr` must be finite; got nan"),
+    ("train_softmax_regression", "l2", "non-finite", -np.inf, ValueError, r"`l2` must be finite; got -inf"),
+    ("confusion_matrix", "labels", "kind", ["a", "b"], TypeError, r"`labels` must be integer class labels"),
+    ("confusion_matrix", "labels", "shape", [[0, 2]], ValueError,
+     r"`labels` must have shape \(N,\); got shape \(1, 2\)"),
+    ("confusion_matrix", "labels", "non-finite", [0, NAN], ValueError,
+     r"`labels` must be integers; got nan at position 1"),
+    ("confusion_matrix", "predicted", "kind", ["a", "b"], TypeError, r"`predicted` must be integer class labels"),
+    ("confusion_matrix", "predicted", "shape", [0, 1, 2], ValueError,
+     r"`predicted` must have the shape of `labels`, \(2,\); got \(3,\)"),
+    ("confusion_matrix", "predicted", "non-finite", [NAN, 1], ValueError,
+     r"`predicted` must be integers; got nan at position 0"),
+    ("load_digits_split", "test_fraction", "kind", "0.25", TypeError,
+     r"`test_fraction` must be a real number; got '0.25'"),
+    ("load_digits_split", "test_fraction", "non-finite", NAN, ValueError, r"`test_fraction` must be finite; got nan"),
+    # the split's seed is an integer only (scikit-learn's random_state), so every split is reproducible
+    ("load_digits_split", "seed", "kind", 2.0, TypeError, r"`seed` must be an integer; got 2.0"),
+    ("load_digits_split", "seed", "non-finite", NAN, TypeError, r"`seed` must be an integer; got nan"),
+]
+INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]), ("train_mlp", ["n_hidden", "epochs", "seed"]),
+        ("make_spirals", ["n_per_class", "n_classes", "seed"]), ("minibatches", ["n", "batch_size"]),
+        ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
+        ("confusion_matrix", ["num_classes"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
-for _name, ints in [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]), ("train_mlp", ["n_hidden", "epochs", "seed"]),
-                    ("make_spirals", ["n_per_class", "n_classes", "seed"])]:
+for _name, ints in INTS:
     for _arg in ints:
         BAD += [
             (_name, _arg, "kind", 2.0, TypeError, rf"`{_arg}` must be {KINDS.get(_arg, 'an integer')}; got 2.0"),
@@ -256,10 +331,14 @@ for _name in ("softmax", "log_softmax", "logsumexp", "naive_softmax"):
     NOT_APPLICABLE[(_name, "axis", "shape")] = SCALAR
 for _name in ("numerical_gradient", "numerical_jacobian"):
     NOT_APPLICABLE[(_name, "h", "shape")] = SCALAR
-for _name, ints in [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]), ("train_mlp", ["n_hidden", "epochs", "seed"]),
-                    ("make_spirals", ["n_per_class", "n_classes", "seed"])]:
+for _name, ints in INTS + [("load_digits_split", ["test_fraction", "seed"])]:
     for _arg in ints:
         NOT_APPLICABLE[(_name, _arg, "shape")] = SCALAR
+for _name in ("softmax_regression_loss_and_grad", "train_softmax_regression"):
+    NOT_APPLICABLE[(_name, "l2", "shape")] = SCALAR
+NOT_APPLICABLE[("train_softmax_regression", "lr", "shape")] = SCALAR
+NOT_APPLICABLE[("minibatches", "rng", "shape")] = "a Generator, not an array"
+NOT_APPLICABLE[("minibatches", "rng", "non-finite")] = "a Generator holds no numbers to be nan or inf"
 
 
 def call(name, **changes):

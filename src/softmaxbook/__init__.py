@@ -2,14 +2,17 @@
 
 The one package every chapter of the book imports. Modules, one idea each:
 ``activations`` (sigmoid, softmax, log-sum-exp), ``jacobian``, ``losses``, ``gradcheck``
-(central differences), ``network`` (a two-layer MLP from scratch) and ``data``.
+(central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
+regression: a linear classifier trained by mini-batch SGD) and ``data``.
 
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
+So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip install
+'softmaxbook[data]'``), importing scikit-learn only when called.
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
-from .data import make_spirals
+from .data import load_digits_split, make_spirals
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from .jacobian import softmax_jacobian, softmax_vjp
 from .losses import (
@@ -32,6 +35,12 @@ from .network import (
     sgd_step,
     train_mlp,
 )
+from .regression import (
+    confusion_matrix,
+    minibatches,
+    softmax_regression_loss_and_grad,
+    train_softmax_regression,
+)
 
 # The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"
@@ -44,5 +53,6 @@ __all__ = [
     "numerical_gradient", "numerical_jacobian", "relative_error",
     "dense_forward", "dense_backward", "relu", "relu_backward", "init_mlp", "mlp_forward",
     "mlp_backward", "mlp_loss_and_grads", "sgd_step", "predict", "train_mlp",
-    "make_spirals",
+    "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
+    "make_spirals", "load_digits_split",
 ]

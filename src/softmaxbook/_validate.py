@@ -320,3 +320,53 @@ def as_sgd_grads(params, grads):
 
 def _kind(x):
     return f"ndarray of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+
+
+# --- softmax regression and its data ---------------------------------------------------------
+
+
+def check_generator(rng, name="rng"):
+    """`rng` itself, if it is a ``np.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"`{name}` must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
+    return rng
+
+
+def check_fraction(value, name):
+    """`value` as a real number strictly between 0 and 1."""
+    x = check_number(value, name)
+    if not 0 < x < 1:
+        raise ValueError(f"`{name}` must be in (0, 1); got {value}")
+    return x
+
+
+def as_linear_model(W, b, X):
+    """Weights W (D, K), bias b (K,) and inputs X (N, D) with N >= 1, as finite float arrays."""
+    W = as_array(W, "W", ("D", "K"))
+    b = as_array(b, "b", (W.shape[1],), " (K, the columns of `W`)")
+    X = as_array(X, "X", ("N", W.shape[0]), " (D, the rows of `W`)", nonempty=True)
+    return W, b, X
+
+
+def as_classification_data(X, labels, k, X_test=None, labels_test=None):
+    """Inputs X (N, D), N >= 1, their labels in [0, k), and optional held-out data.
+
+    The held-out data are both None or both given: X_test (M, D), M >= 1, and its labels.
+    """
+    X = as_array(X, "X", ("N", "D"), nonempty=True)
+    labels = as_labels(labels, X.shape[0], k, "labels", rows="`X`")
+    if (X_test is None) != (labels_test is None):
+        given, missing = ("X_test", "labels_test") if labels_test is None else ("labels_test", "X_test")
+        raise ValueError(f"`{missing}` must be given with `{given}`; got None")
+    if X_test is not None:
+        X_test = as_array(X_test, "X_test", ("M", X.shape[1]), " (D, the columns of `X`)", nonempty=True)
+        labels_test = as_labels(labels_test, X_test.shape[0], k, "labels_test", rows="`X_test`")
+    return X, labels, X_test, labels_test
+
+
+def as_label_pair(labels, predicted, k):
+    """True and predicted labels, both in [0, k) and of the same length."""
+    labels = as_labels(labels, None, k, "labels")
+    predicted = as_labels(predicted, None, k, "predicted")
+    check_same_shape(labels, predicted, "labels", "predicted")
+    return labels, predicted

@@ -1,8 +1,17 @@
-"""Seeded synthetic data sets, made in code so every run sees the same points."""
+"""Seeded data sets: synthetic ones made in code, and scikit-learn's bundled digits.
+
+The same seed gives the same points, or the same split, on every run. Only NumPy is
+imported here: `load_digits_split` imports scikit-learn (the ``data`` extra) when called.
+"""
+
+import math
 
 import numpy as np
 
-from ._validate import check_int, check_number, check_seed
+from ._extras import missing_extra
+from ._validate import check_fraction, check_int, check_number, check_seed
+
+DIGITS_ROWS, DIGITS_CLASSES = 1797, 10  # sklearn.datasets.load_digits: 8x8 images of 0-9
 
 
 def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
@@ -47,3 +56,53 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     y = np.repeat(np.arange(n_classes), n_per_class)
     theta = 4 * (y + r) + noise * rng.standard_normal(r.size)
     return np.column_stack([r * np.sin(theta), r * np.cos(theta)]), y
+
+
+def _check_digits_split(test_fraction):
+    """The fraction, if both parts keep at least one image of each class (stratified)."""
+    f = check_fraction(test_fraction, "test_fraction")
+    n_test = math.ceil(f * DIGITS_ROWS)  # how train_test_split rounds
+    if not DIGITS_CLASSES <= n_test <= DIGITS_ROWS - DIGITS_CLASSES:
+        raise ValueError(f"`test_fraction` must leave each part at least {DIGITS_CLASSES} of the {DIGITS_ROWS} "
+                         f"images (one per class); got {test_fraction}, a test set of {n_test}")
+    return f
+
+
+def load_digits_split(test_fraction=0.25, seed=0):
+    r"""scikit-learn's 8x8 handwritten digits, scaled to [0, 1] and split, stratified.
+
+    1797 images of the digits 0-9, about 180 of each, as 64 grey levels
+    :math:`x \in \{0, \dots, 16\}` each, divided by 16. The data ship inside scikit-learn,
+    so nothing is downloaded; it needs the ``data`` extra (``pip install 'softmaxbook[data]'``).
+
+    Parameters
+    ----------
+    test_fraction : float, optional
+        The share of the images held out for testing, in (0, 1), rounded up to whole
+        images; each part must keep at least one image of each digit.
+    seed : int, optional
+        An integer >= 0 for ``train_test_split``'s shuffle: the same seed, the same split.
+
+    Returns
+    -------
+    X_train, X_test : ndarray, shape (N_train, 64) and (N_test, 64)
+        Float64 pixels in [0, 1], rows of the 8x8 images.
+    y_train, y_test : ndarray of int, shape (N_train,) and (N_test,)
+        The digits, in [0, 10); each class is in both parts in (nearly) its overall share.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> X_train, X_test, y_train, y_test = sb.load_digits_split(test_fraction=0.25, seed=0)
+    >>> print(X_train.shape, X_test.shape, y_train.shape, y_test.shape, X_train.max())
+    (1347, 64) (450, 64) (1347,) (450,) 1.0
+    """
+    f, seed = _check_digits_split(test_fraction), check_int(seed, "seed", 0)
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError as err:
+        raise missing_extra("softmaxbook.load_digits_split", "data", err) from None
+    X, y = load_digits(return_X_y=True)
+    return tuple(train_test_split(X / 16.0, y, test_size=f, random_state=seed, stratify=y))

@@ -1,0 +1,260 @@
+r"""Softmax regression: a linear classifier, trained by mini-batch SGD with an L2 penalty.
+
+For inputs X (N, D), weights W (D, K), bias b (K,) and integer labels c,
+
+.. math:: Z = X W + b, \qquad
+          L(W, b) = \frac1N \sum_n -\log \operatorname{softmax}(Z_n)_{c_n}
+                    + \frac{\lambda}{2} \lVert W \rVert_F^2 .
+
+It is the book's two-layer network without the hidden layer, so the gradient is one
+product away from the fused :math:`(\hat Y - Y)/N`, and L is convex: zero weights are a
+fine start, and any good optimiser finds the one optimal W (for :math:`\lambda > 0`; b is
+optimal up to a constant added to every class, which softmax ignores).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import (
+    as_classification_data,
+    as_label_pair,
+    as_labels,
+    as_linear_model,
+    check_generator,
+    check_int,
+    check_number,
+    check_seed,
+)
+from .losses import _loss, _loss_and_grad
+
+
+def _penalty(W, l2):
+    return 0.5 * l2 * float(np.sum(W * W))
+
+
+def _objective(W, b, X, labels, l2):
+    """L(W, b) on checked arrays, without the gradient."""
+    return _loss(X @ W + b, labels, None)[0] + _penalty(W, l2)
+
+
+def _scores(W, b, X, labels, l2, X_test, labels_test):
+    """(L on the training set,) or, given test data, (L, the test set's mean cross-entropy)."""
+    train = (_objective(W, b, X, labels, l2),)
+    return train if X_test is None else train + (_loss(X_test @ W + b, labels_test, None)[0],)
+
+
+def _loss_and_grads(W, b, X, labels, l2):
+    """L and its gradients on checked arrays: one pass through the fused cross-entropy."""
+    loss, G = _loss_and_grad(X @ W + b, labels, None)  # G = (Y_hat - Y) / N
+    return loss + _penalty(W, l2), X.T @ G + l2 * W, G.sum(axis=0)
+
+
+class SoftmaxRegressionFit(NamedTuple):
+    """What `train_softmax_regression` returns: the weights and the history of the run."""
+
+    W: np.ndarray
+    b: np.ndarray
+    objective: np.ndarray
+    test_loss: np.ndarray | None
+
+    def __repr__(self):
+        def run(h):
+            return f"{h[0]:.4g} -> {h[-1]:.4g}"
+
+        test = "None" if self.test_loss is None else run(self.test_loss)
+        return (f"SoftmaxRegressionFit(W {self.W.shape}, epochs {self.objective.size - 1}, "
+                f"objective {run(self.objective)}, test_loss {test})")
+
+
+def minibatches(n, batch_size, rng):
+    r"""Split a fresh random permutation of ``range(n)`` into consecutive batches.
+
+    Every index comes exactly once per call; if B does not divide n, the last batch holds
+    the :math:`n \bmod B` left over.
+
+    Parameters
+    ----------
+    n : int
+        The number of examples, at least 1.
+    batch_size : int
+        B, the size of every batch but the last, at least 1 (more than n: one batch).
+    rng : numpy.random.Generator
+        Draws the permutation, at once (so it advances when this is called, not when the
+        batches are iterated): the same seed gives the same batches.
+
+    Returns
+    -------
+    iterator of ndarray of int
+        :math:`\lceil n/B \rceil` index arrays, together a permutation of ``range(n)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> batches = list(sb.minibatches(10, 4, np.random.default_rng(0)))
+    >>> print([b.size for b in batches], np.sort(np.concatenate(batches)))
+    [4, 4, 2] [0 1 2 3 4 5 6 7 8 9]
+    """
+    n, batch_size = check_int(n, "n", 1), check_int(batch_size, "batch_size", 1)
+    order = check_generator(rng).permutation(n)
+    return (order[i:i + batch_size] for i in range(0, n, batch_size))
+
+
+def softmax_regression_loss_and_grad(W, b, X, labels, l2=0.0):
+    r"""The regularised objective L of softmax regression and its gradients.
+
+    .. math:: \frac{\partial L}{\partial W} = \frac1N X^\top (\hat Y - Y) + \lambda W, \qquad
+              \frac{\partial L}{\partial b} = \frac1N \sum_n (\hat Y_n - Y_n),
+
+    with :math:`\hat Y = \operatorname{softmax}(X W + b)` row by row and Y the one-hot labels.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+        The weights, finite.
+    b : array_like, shape (K,)
+        The bias, finite; not penalised.
+    X : array_like, shape (N, D)
+        The inputs, N >= 1, finite.
+    labels : array_like of int, shape (N,)
+        The classes, in [0, K).
+    l2 : float, optional
+        :math:`\lambda \ge 0`, the weight of :math:`\tfrac12 \lVert W \rVert_F^2`.
+
+    Returns
+    -------
+    loss : float
+        :math:`L = \operatorname{cross\_entropy}(X W + b, c) + \tfrac{\lambda}{2} \lVert W \rVert_F^2`.
+    dW : ndarray, shape (D, K)
+        :math:`\partial L / \partial W`.
+    db : ndarray, shape (K,)
+        :math:`\partial L / \partial b`.
+
+    Notes
+    -----
+    The chain rule through :math:`Z = X W + b` is `dense_backward` with the upstream
+    gradient :math:`(\hat Y - Y)/N` of `cross_entropy_and_grad`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> X, labels = np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([0, 2])
+    >>> loss, dW, db = sb.softmax_regression_loss_and_grad(np.zeros((2, 3)), np.zeros(3), X, labels, l2=0.1)
+    >>> print(round(loss, 6), round(float(np.log(3)), 6), dW.shape, db.round(4))   # zero weights: log K
+    1.098612 1.098612 (2, 3) [-0.1667  0.3333 -0.1667]
+    """
+    W, b, X = as_linear_model(W, b, X)
+    labels = as_labels(labels, X.shape[0], W.shape[1], "labels", rows="`X`")
+    return _loss_and_grads(W, b, X, labels, check_number(l2, "l2", minimum=0))
+
+
+def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, l2=0.0, seed=0, X_test=None,
+                             labels_test=None):
+    r"""Fit softmax regression by mini-batch SGD from zero weights; keep the history.
+
+    Each epoch runs over `minibatches` of the training set and takes the step
+    :math:`\theta \leftarrow \theta - \eta \nabla_\theta L_B` on each batch B, where
+    :math:`L_B` is L of `softmax_regression_loss_and_grad` on that batch (the penalty in full).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+        Training inputs, N >= 1, finite.
+    labels : array_like of int, shape (N,)
+        Their classes, in [0, num_classes).
+    num_classes : int
+        K, at least 1.
+    epochs : int
+        Passes over the training set, >= 0.
+    batch_size : int
+        Examples per step, >= 1; N gives full-batch gradient descent.
+    lr : float
+        The learning rate :math:`\eta \ge 0`.
+    l2 : float, optional
+        :math:`\lambda \ge 0`, the L2 penalty on W.
+    seed : int, numpy.random.Generator or None, optional
+        For the order of the batches, through ``np.random.default_rng``: an integer gives
+        the same run every time.
+    X_test : array_like, shape (M, D), optional
+        Held-out inputs; given together with `labels_test`.
+    labels_test : array_like of int, shape (M,), optional
+        Their classes, in [0, num_classes).
+
+    Returns
+    -------
+    SoftmaxRegressionFit
+        A named tuple ``(W, b, objective, test_loss)``: the weights (D, K) and bias (K,),
+        L on the whole training set before training and after each epoch (epochs + 1,),
+        and the mean cross-entropy on the test set at the same times (None without one).
+
+    Notes
+    -----
+    L is convex, so starting from zero loses nothing (an MLP must break the symmetry of
+    its hidden units with random weights; here there are none). With :math:`\lambda > 0` it
+    is strictly convex in W. A constant :math:`\eta` brings SGD to a neighbourhood of the
+    optimum whose size shrinks with :math:`\eta` and grows as the batches shrink.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> X = np.random.default_rng(0).normal(size=(100, 2))
+    >>> labels = (X[:, 0] + X[:, 1] > 0).astype(int)
+    >>> fit = sb.train_softmax_regression(X, labels, 2, epochs=20, batch_size=10, lr=0.5, l2=1e-3)
+    >>> print(fit.objective[0].round(4), fit.objective[-1] < 0.2, np.mean(np.argmax(X @ fit.W + fit.b, 1) == labels))
+    0.6931 True 1.0
+    """
+    k = check_int(num_classes, "num_classes", 1)
+    X, labels, X_test, labels_test = as_classification_data(X, labels, k, X_test, labels_test)
+    epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
+    lr, l2 = check_number(lr, "lr", minimum=0), check_number(l2, "l2", minimum=0)
+    rng, dtype = np.random.default_rng(check_seed(seed)), np.result_type(X, np.float64)
+    W, b = np.zeros((X.shape[1], k), dtype), np.zeros(k, dtype)
+    history = [_scores(W, b, X, labels, l2, X_test, labels_test)]
+    for _ in range(epochs):
+        for idx in minibatches(X.shape[0], batch_size, rng):
+            _, dW, db = _loss_and_grads(W, b, X[idx], labels[idx], l2)
+            W -= lr * dW
+            b -= lr * db
+        history.append(_scores(W, b, X, labels, l2, X_test, labels_test))
+    h = np.array(history)
+    return SoftmaxRegressionFit(W, b, h[:, 0], h[:, 1] if X_test is not None else None)
+
+
+def confusion_matrix(labels, predicted, num_classes):
+    r"""Count the examples of each true class by the class predicted for them.
+
+    .. math:: M_{ij} = \#\{n : c_n = i,\ \hat c_n = j\}, \qquad \hat c_n = \arg\max_k \hat y_{nk}
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        The true classes, in [0, num_classes).
+    predicted : array_like of int, shape (N,)
+        The predicted classes, in [0, num_classes).
+    num_classes : int
+        K, at least 1.
+
+    Returns
+    -------
+    ndarray of int, shape (K, K)
+        Rows are true classes, columns predicted ones: the entries sum to N and the trace
+        counts the correct predictions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> C = sb.confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], 3)
+    >>> print(C)
+    [[1 1 0]
+     [0 1 0]
+     [1 0 1]]
+    >>> print(np.trace(C) / C.sum())   # the accuracy
+    0.6
+    """
+    k = check_int(num_classes, "num_classes", 1)
+    labels, predicted = as_label_pair(labels, predicted, k)
+    return np.bincount(k * labels + predicted, minlength=k * k).reshape(k, k)
