@@ -29,7 +29,7 @@ CASES = [  # (name, widget, slider label)
     ("overflow lab", lambda: sw.OverflowLab(), "pushed logit z₀"),
     ("Jacobian view, K=3", lambda: sw.JacobianView(logits=[0.0, 4.0, 5.0]), "logit A"),
     ("Jacobian view, K=6", lambda: sw.JacobianView(logits=[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]), "logit A"),
-    ("loss curve", lambda: sw.LossCurve(), "probability of the true class p"),
+    ("loss curve", lambda: sw.LossCurve(), "probability of the true class ŷ_c"),
     ("gradient explorer, K=10", lambda: sw.GradientExplorer(logits=list(np.linspace(-3, 3, 10))), "logit B"),
 ]
 

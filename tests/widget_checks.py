@@ -85,9 +85,9 @@ def check_jacobian_view(page, root):
 
 
 def check_loss_curve(page, root):
-    press(page, root, "probability of the true class p", "ArrowLeft", 100)
+    press(page, root, "probability of the true class ŷ_c", "ArrowLeft", 100)
     p, loss = readout(root)
-    assert p == float(root.get_by_label("probability of the true class p", exact=True).input_value())
+    assert p == float(root.get_by_label("probability of the true class ŷ_c", exact=True).input_value())
     assert_allclose(loss, sb.cross_entropy_from_probs(0, [p, 1 - p]), rtol=SHOWN)
 
 

@@ -5,7 +5,7 @@
 function render({ model, el }) {
   const { root, names, sliders, stale } = logitWidget(el, model, "Softmax Jacobian");
   const table = h("table", { class: "sb-heat" },
-    h("caption", { text: "Jacobian ∂s_i/∂z_j: row i is the output s_i, column j the logit z_j" }));
+    h("caption", { text: "Jacobian ∂ŷ_i/∂z_j: row i is the output ŷ_i, column j the logit z_j" }));
   table.append(h("tr", {}, h("td"), ...names.map((n) => h("th", { scope: "col", text: `∂z${n}` }))));
   const cells = names.map((n, i) => {
     const tds = names.map((_, j) => h("td", { class: i === j ? "sb-cell sb-diag" : "sb-cell" }));
@@ -15,7 +15,7 @@ function render({ model, el }) {
   root.append(table);
   const text = readout(root);
   root.append(h("div", { class: "sb-note",
-    text: "Diagonal (outlined): s_i(1 − s_i) ≥ 0. Off-diagonal: −s_i s_j ≤ 0. Every row sums to 0." }));
+    text: "Diagonal (outlined): ŷ_i(1 − ŷ_i) ≥ 0. Off-diagonal: −ŷ_i ŷ_j ≤ 0. Every row and every column sums to 0." }));
 
   function update() {
     if (stale()) return;

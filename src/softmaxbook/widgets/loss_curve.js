@@ -5,7 +5,7 @@ function render({ model, el }) {
   const controls = h("div", { class: "sb-controls" });
   root.append(controls);
   const pSlider = slider(controls, {
-    label: "probability of the true class p", min: 0.001, max: 1, step: 0.001, value: model.get("p"),
+    label: "probability of the true class ŷ_c", min: 0.001, max: 1, step: 0.001, value: model.get("p"),
     onInput(v) {
       put(model, { p: v });
     },
@@ -21,7 +21,7 @@ function render({ model, el }) {
     h("svg:line", { x1: m, y1: 8, x2: m, y2: H - m, class: "sb-axis" }),
     ...[0, 0.5, 1].map((p) => h("svg:text", { x: X(p), y: H - m + 16, "text-anchor": "middle", text: String(p), class: "sb-name" })),
     ...[0, 2, 4, 6].map((l) => h("svg:text", { x: m - 6, y: Y(l) + 4, "text-anchor": "end", text: String(l), class: "sb-name" })),
-    h("svg:text", { x: W - 8, y: H - m + 30, "text-anchor": "end", text: "p", class: "sb-name" }),
+    h("svg:text", { x: W - 8, y: H - m + 30, "text-anchor": "end", text: "ŷ_c", class: "sb-name" }),
     h("svg:text", { x: m + 6, y: 18, text: "−ln p", class: "sb-name" }),
     h("svg:path", { d: path, class: "sb-curve" }), dot);
   root.append(svg);

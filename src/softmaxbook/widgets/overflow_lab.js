@@ -14,7 +14,7 @@ function render({ model, el }) {
   const table = h("table", { class: "sb-table" });
   const head = h("tr", {}, h("td"));
   const rest = model.get("others");
-  const names = ["p₀", ...rest.map((_, i) => `p${"₁₂₃₄₅₆₇₈₉"[i]}`)];
+  const names = ["ŷ₀", ...rest.map((_, i) => `ŷ${"₁₂₃₄₅₆₇₈₉"[i]}`)];
   names.forEach((n) => head.append(h("th", { scope: "col", text: n })));
   table.append(head);
   const routes = [["naive float64", "naive64"], ["stable float64", "stable64"],

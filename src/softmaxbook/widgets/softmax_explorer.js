@@ -11,7 +11,7 @@ function render({ model, el }) {
       put(model, { temperature: 10 ** v });
     },
   });
-  const draw = bars(root, names, { title: "probabilities softmax(z / T)" });
+  const draw = bars(root, names, { title: "probabilities ŷ = softmax(z / T)" });
   root.append(h("div", { class: "sb-note", text: "T → 0: all mass on the largest logit. T → ∞: uniform, 1/K each." }));
   const sum = readout(root);
 
