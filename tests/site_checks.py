@@ -107,7 +107,8 @@ SMALL_TEXT = """() => { const s = document.createElement("small"); s.textContent
 # its PNG's width.
 FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
   .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
-                 width: parseFloat(i.style.width), natural: i.naturalWidth }))"""
+                 shownHeight: i.getBoundingClientRect().height, width: parseFloat(i.style.width),
+                 natural: i.naturalWidth, naturalHeight: i.naturalHeight }))"""
 
 # The contrast each figure colour reaches on the page as shown: drawn on a canvas with the first
 # figure's CSS filter and blend mode, over the page's background (the white of a figure is

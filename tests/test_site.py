@@ -92,6 +92,9 @@ def test_page(site, browser, name):
     assert page.locator(".katex-error").count() == 0
     assert not page.evaluate("!!window.MathJax || !!document.querySelector('script[src*=mathjax i]')")
     assert page.locator(".katex [tabindex], .katex a, .katex button, .math[tabindex]").count() == 0
+    # nor a scroll box inside a formula (Chromium makes those Tab stops): only the display's own
+    assert page.evaluate("""() => [...document.querySelectorAll('.katex, .katex *')]
+        .filter((e) => /(auto|scroll)/.test(getComputedStyle(e).overflowX)).length""") == 0
     prose = page.evaluate("""() => { const m = document.querySelector('main').cloneNode(true);
         m.querySelectorAll('pre, code, .cell_output, script, .katex').forEach(e => e.remove());
         return m.innerText; }""")
@@ -209,6 +212,33 @@ def test_figure_colours_read_in_both_themes(site, browser, scheme):
     p.close()
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_sidebar_toggles_work(site, browser, viewport):
+    """The ☰ button opens the chapter list on a phone and hides it on a desktop; the theme
+    button's name says the mode in use."""
+    url, _ = site
+    p = open_ready(browser, f"{url}/chapters/02-softmax.html", viewport=viewport)
+    page = p.page
+    toggle = page.locator("button.primary-toggle:visible")
+    assert toggle.count() == 1
+    toggle.click()
+    if viewport is PHONE:
+        page.wait_for_function("document.querySelector('#pst-primary-sidebar-modal').open")
+        assert page.locator("#pst-primary-sidebar-modal a[href$='01-sigmoid.html']").is_visible()
+    else:
+        page.wait_for_function("document.querySelector('.bd-sidebar-primary').classList.contains('pst-sidebar-hidden')")
+        switch = page.locator(".theme-switch-button")
+        before = switch.get_attribute("aria-label")
+        switch.click()
+        page.wait_for_function("(b) => document.querySelector('.theme-switch-button').getAttribute('aria-label') !== b",
+                               arg=before)
+        after = switch.get_attribute("aria-label")
+        assert before.startswith("Color mode: ") and after.startswith("Color mode: ") and before != after
+        assert page.evaluate("document.documentElement.dataset.mode") in after
+    p.assert_clean()
+    p.close()
+
+
 def test_no_solution_or_hidden_test_is_published(site):
     """The classroom's masters hold solutions and hidden tests: none of it may reach the site."""
     _, html = site
@@ -269,6 +299,9 @@ def test_phone_and_desktop_light_and_dark(site, browser, name):
             for f in page.evaluate(FIGURE_SIZES):
                 if f["natural"] - 2 * f["width"] not in (0, 1):  # IPython halves an odd width down
                     failures.append(f"{where}: {f['src']}: {f['natural']} px PNG for {f['width']} px: not 2x")
+                squash = (f["shown"] / f["shownHeight"]) / (f["natural"] / f["naturalHeight"])
+                if abs(squash - 1) > 0.02:
+                    failures.append(f"{where}: {f['src']}: shown {squash:.2f} times as wide for its height as drawn")
                 shown = text_px * f["shown"] / f["width"]
                 if shown < small - 0.05:
                     failures.append(f"{where}: {f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
@@ -315,6 +348,10 @@ def test_theme_icons_come_from_the_book_stylesheet(site, browser):
         assert "fontawesome.js" not in text, page
         used |= set(re.findall(r"\bfa-([a-z0-9-]+)", text))
     assert used - {"solid", "lg"} <= set(ICONS), used - {"solid", "lg"} - set(ICONS)
+    for name in PAGES:  # admonitions, GitHub links: any page may need an icon
+        q = open_ready(browser, f"{url}/{name}.html")
+        assert not [r for r in q.requests if "webfonts" in r], (name, [r for r in q.requests if "webfonts" in r])
+        q.close()
     p = open_ready(browser, f"{url}/chapters/02-softmax.html")
     drawn = p.page.evaluate("""() => [...document.querySelectorAll('.fa-solid, .fas')].filter((i) => i.offsetParent)
         .map((i) => { const s = getComputedStyle(i, '::before');

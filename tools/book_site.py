@@ -13,14 +13,24 @@
 - A hidden cell's toggle says what it hides: exercise solutions (tag ``hide-cell``) read
   "Solution", the collapsed set-up cell (``hide-input``) "Set-up code", instead of myst-nb's
   "Show code cell content"; and the toggle's fixed aria-label "Toggle hidden content" goes, so
-  a screen reader announces the words on screen.
+  a screen reader announces the words on screen. Bibliography entries sit in docutils'
+  ``role="list"``, so they are list items (docutils marks them ``doc-biblioentry``, which
+  ARIA does not allow in a list).
+- pydata-sphinx-theme's header loses its toggles and is hidden (see PST_TOGGLES): with it, the sidebars' toggle buttons
+  did nothing (upstream pydata-sphinx-theme#2451, sphinx-book-theme#988).
+- KaTeX's server is started patiently: sphinxcontrib-katex connects as soon as the socket
+  file exists, which on a busy machine can be before the server listens ("Connection
+  refused", a failed build); here a refused connection is retried until the usual timeout.
 - Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
   instead of failing the build. Such a formula fails it here.
 """
 
 import atexit
 import re
+import socket
+import time
 from pathlib import Path
+from subprocess import PIPE, Popen
 
 from docutils import nodes
 from sphinx.errors import ExtensionError
@@ -30,6 +40,13 @@ KATEX_JS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
 MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
 FONTAWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
+BIBLIOENTRY = 'role="doc-biblioentry"'
+# pydata-sphinx-theme 0.17's own header, which sphinx-book-theme 1.3 does not use: its hidden
+# toggle buttons come first in the page, so the themes' scripts wire those (the visible ☰ and
+# "Contents" then do nothing), and at 1280 px and wider it shows a second search bar. Its
+# buttons go here; book.css hides the rest (scripts still measure the element).
+PST_TOGGLES = re.compile(r'\s*<button class="pst-navbar-icon sidebar-toggle (?:primary|secondary)-toggle"'
+                         r'.*?</button>', re.S)
 
 
 def use_local_katex(app, config):
@@ -69,10 +86,31 @@ def tidy_pages(app, exception):
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         trimmed = FONTAWESOME.sub("", text).replace(TOGGLE_LABEL, "<summary>")
+        trimmed = PST_TOGGLES.sub("", trimmed.replace(BIBLIOENTRY, 'role="listitem"'))
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
     for f in (out / "_static" / "scripts").glob("fontawesome.js*"):
         f.unlink()
+
+
+def start_katex_patiently(cls, rundir, timeout):
+    """sphinxcontrib-katex's KaTeXServer.start_server_process, retrying a refused connection."""
+    socket_path = rundir / "katex.sock"
+    process = Popen(cls.build_command(socket=socket_path), stdin=PIPE, stdout=PIPE, cwd=rundir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.01))
+                sock.connect(str(socket_path))
+                sock.settimeout(None)
+                return process, sock
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()
+        time.sleep(0.01)
+    process.terminate()
+    raise cls.timeout_error(timeout)
 
 
 def stop_katex_server(app, exception):
@@ -85,6 +123,9 @@ def stop_katex_server(app, exception):
 
 
 def setup(app):
+    from sphinxcontrib.katex import KaTeXServer
+
+    KaTeXServer.start_server_process = classmethod(start_katex_patiently)
     app.connect("config-inited", use_local_katex)
     app.connect("doctree-read", label_toggles)
     app.connect("html-page-context", fail_on_katex_error)

@@ -43,13 +43,35 @@ ICON_CSS = """/* Font Awesome Free 6.5.2 icons, https://fontawesome.com (CC BY 4
 """
 
 
+# The theme also draws icons from the webfonts in CSS alone: before each admonition's title
+# (its kind's icon, as pydata-sphinx-theme picks them) and before links to GitHub.
+ADMONITIONS = {"": "bell", "attention": "circle-exclamation", "caution": "triangle-exclamation",
+               "danger": "triangle-exclamation", "error": "circle-xmark", "hint": "lightbulb",
+               "important": "circle-exclamation", "note": "circle-info", "seealso": "share",
+               "tip": "lightbulb", "todo": "pencil", "warning": "triangle-exclamation"}
+ADMONITION_CSS = """.admonition > .admonition-title::after, div.admonition > .admonition-title::after,
+a.github::before {
+  content: "" !important; font: inherit !important; display: inline-block; width: 1em; height: 1em;
+  background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;
+  mask: var(--fa-icon) center / contain no-repeat;
+}
+a.github::before { vertical-align: -0.125em; }
+"""
+
+
+def mask(kind, name):
+    svg = (NODE / "@fortawesome/fontawesome-free/svgs" / kind / f"{name}.svg").read_text()
+    svg = svg[svg.index("<svg"):].replace("\n", "")  # drop the licence comment: said once above
+    return f'--fa-icon: url("data:image/svg+xml,{quote(svg)}");'
+
+
 def icon_css():
-    rules = []
-    for name in ICONS:
-        svg = (NODE / "@fortawesome/fontawesome-free/svgs/solid" / f"{name}.svg").read_text()
-        svg = svg[svg.index("<svg"):].replace("\n", "")  # drop the licence comment: said once above
-        rules.append(f'.fa-{name} {{ --fa-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
-    return ICON_CSS + "\n".join(rules) + "\n"
+    rules = [f".fa-{name} {{ {mask('solid', name)} }}" for name in ICONS]
+    for kind, name in ADMONITIONS.items():
+        title = f".admonition{'.' + kind if kind else ''} > .admonition-title::after"
+        rules.append(f"{title} {{ {mask('solid', name)} }}")
+    rules.append(f"a.github::before {{ {mask('brands', 'github')} }}")
+    return ICON_CSS + ADMONITION_CSS + "\n".join(rules) + "\n"
 
 
 def main():
