@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import softmaxbook as sb
+import softmaxbook.network
 
 
 def test_dense_backward_matches_central_differences():
@@ -109,7 +110,7 @@ def test_sgd_step_updates_only_the_given_keys_in_place():
 
 
 def test_train_mlp_is_the_loop_of_the_book():
-    # chapter 8 checks this too: train_mlp = init_mlp, then mlp_loss_and_grads + sgd_step
+    # full batch (the default): train_mlp = init_mlp, then mlp_loss_and_grads + sgd_step, one step an epoch
     X, y = sb.make_spirals(n_per_class=10, n_classes=3, seed=4)
     params, history = sb.train_mlp(X, y, n_hidden=6, lr=0.7, epochs=25, seed=5)
     p = sb.init_mlp(2, 6, 3, seed=5)
@@ -121,6 +122,96 @@ def test_train_mlp_is_the_loop_of_the_book():
     assert_array_equal(history, expected)
     for name in p:
         assert_array_equal(params[name], p[name])
+
+
+def test_batch_size_n_or_more_is_full_batch_gradient_descent():
+    # one batch of all N rows in a shuffled order: the same sums, added in another order
+    X, y = sb.make_spirals(n_per_class=10, n_classes=3, seed=4)
+    params, history = sb.train_mlp(X, y, n_hidden=6, lr=0.7, epochs=25, seed=5)
+    for batch_size in (30, 31, 1000):
+        p, h = sb.train_mlp(X, y, n_hidden=6, lr=0.7, epochs=25, seed=5, batch_size=batch_size)
+        assert_allclose(h, history, rtol=1e-12)
+        for name in params:
+            assert_allclose(p[name], params[name], rtol=1e-10, atol=1e-13)
+
+
+def test_minibatch_train_mlp_is_a_hand_written_sgd_loop():
+    # the reference draws its own permutations and slices them, and updates without sgd_step:
+    # one generator seeded once draws the weights and then one order of the rows per epoch
+    X, y = sb.make_spirals(n_per_class=7, n_classes=3, seed=2)
+    params, history = sb.train_mlp(X, y, n_hidden=5, lr=0.4, epochs=6, seed=9, batch_size=4)
+    rng = np.random.default_rng(9)
+    p = sb.init_mlp(2, 5, 3, seed=rng)
+    expected = []
+    for _ in range(6):
+        expected.append(sb.mlp_loss_and_grads(p, X, y)[0])
+        order = rng.permutation(21)
+        for start in range(0, 21, 4):
+            rows = order[start:start + 4]
+            grads = sb.mlp_loss_and_grads(p, X[rows], y[rows])[1]
+            p = {name: p[name] - 0.4 * grads[name] for name in p}
+    assert_allclose(history, expected, rtol=1e-13)
+    for name in p:
+        assert_allclose(params[name], p[name], rtol=1e-12, atol=1e-15)
+
+
+def test_minibatch_history_is_the_whole_sets_loss_before_each_epoch():
+    X, y = sb.make_spirals(n_per_class=10, n_classes=3, seed=1)
+    _, history = sb.train_mlp(X, y, n_hidden=8, epochs=4, seed=0, batch_size=7)
+    for epochs in range(4):
+        params, _ = sb.train_mlp(X, y, n_hidden=8, epochs=epochs, seed=0, batch_size=7)
+        assert_allclose(history[epochs], sb.cross_entropy(sb.mlp_forward(params, X)[0], y), rtol=1e-14)
+
+
+@pytest.mark.parametrize("n, batch_size", [(30, 1), (30, 7), (30, 10), (30, 29), (30, 30), (30, 64), (1, 1)])
+def test_steps_per_epoch_are_ceil_n_over_b(monkeypatch, n, batch_size):
+    # count the updates and the rows each gradient saw, by wrapping the module's own helpers
+    steps, rows = [], []
+    sgd, loss_and_grads = softmaxbook.network._sgd, softmaxbook.network._loss_and_grads
+    monkeypatch.setattr(softmaxbook.network, "_sgd", lambda *a: (steps.append(1), sgd(*a)))
+    monkeypatch.setattr(softmaxbook.network, "_loss_and_grads",
+                        lambda p, X, y: (rows.append(X.shape[0]), loss_and_grads(p, X, y))[1])
+    X, y = sb.make_spirals(n_per_class=15, n_classes=2, seed=0)
+    sb.train_mlp(X[:n], y[:n], n_hidden=3, epochs=3, seed=0, batch_size=batch_size)
+    per_epoch = n // batch_size + (n % batch_size > 0)  # ceil(n / B) by integer arithmetic
+    assert len(steps) == 3 * per_epoch
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    assert rows == 3 * sizes  # every row once per epoch; only the last batch is short
+
+
+def test_full_batch_takes_one_step_an_epoch_on_all_rows(monkeypatch):
+    steps = []
+    sgd = softmaxbook.network._sgd
+    monkeypatch.setattr(softmaxbook.network, "_sgd", lambda *a: (steps.append(1), sgd(*a)))
+    X, y = sb.make_spirals(n_per_class=5, n_classes=3, seed=0)
+    sb.train_mlp(X, y, n_hidden=3, epochs=4)
+    assert len(steps) == 4
+
+
+def test_minibatch_training_is_deterministic_and_learns_the_spirals():
+    X, y = sb.make_spirals(n_per_class=100, n_classes=3, seed=0)
+    params, history = sb.train_mlp(X, y, n_hidden=64, lr=1.0, epochs=150, seed=0, batch_size=30)
+    again, history_again = sb.train_mlp(X, y, n_hidden=64, lr=1.0, epochs=150, seed=0, batch_size=30)
+    assert_array_equal(history_again, history)
+    for name in params:
+        assert_array_equal(again[name], params[name])
+    assert np.mean(sb.predict(params, X) == y) >= 0.95
+    assert history[-1] < 0.1 * history[0]
+    # another seed: other weights and another order of the batches
+    _, other = sb.train_mlp(X, y, n_hidden=64, lr=1.0, epochs=3, seed=1, batch_size=30)
+    assert not np.array_equal(other, history[:3])
+
+
+@pytest.mark.parametrize("batch_size, error, message", [
+    (0, ValueError, r"^`batch_size` must be an integer >= 1; got 0$"),
+    (-3, ValueError, r"^`batch_size` must be an integer >= 1; got -3$"),
+    (True, TypeError, r"^`batch_size` must be an integer; got True$"),
+    ("8", TypeError, r"^`batch_size` must be an integer; got '8'$"),
+])
+def test_batch_size_must_be_none_or_a_positive_integer(batch_size, error, message):
+    with pytest.raises(error, match=message):
+        sb.train_mlp(np.eye(2), [0, 1], epochs=1, batch_size=batch_size)
+    sb.train_mlp(np.eye(2), [0, 1], n_hidden=2, epochs=1, batch_size=np.int64(1))  # a NumPy integer is fine
 
 
 def test_train_mlp_infers_the_classes_from_the_largest_label():

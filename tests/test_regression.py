@@ -181,6 +181,59 @@ def test_the_fit_unpacks_and_has_a_short_repr():
     assert repr(fit) == "SoftmaxRegressionFit(W (2, 3), epochs 0, objective 1.099 -> 1.099, test_loss None)"
 
 
+def test_init_continues_a_run_and_leaves_its_arrays_alone():
+    # Started from an earlier fit, the trainer is the same SGD loop from those weights, and
+    # the history starts at the objective where the earlier run ended.
+    X, labels = blobs()
+    first = sb.train_softmax_regression(X, labels, 3, epochs=3, batch_size=16, lr=0.3, l2=0.01, seed=1)
+    W0, b0 = first.W.copy(), first.b.copy()
+    fit = sb.train_softmax_regression(X, labels, 3, epochs=2, batch_size=X.shape[0], lr=0.5, l2=0.01, seed=2,
+                                      init=(first.W, first.b))
+    W, b, rng = W0.copy(), b0.copy(), np.random.default_rng(2)
+    for _ in range(2):
+        for idx in sb.minibatches(X.shape[0], X.shape[0], rng):
+            _, dW, db = sb.softmax_regression_loss_and_grad(W, b, X[idx], labels[idx], 0.01)
+            W, b = W - 0.5 * dW, b - 0.5 * db
+    assert_allclose(fit.W, W, rtol=1e-14)
+    assert_allclose(fit.b, b, rtol=1e-14, atol=1e-17)
+    assert fit.objective[0] == first.objective[-1]
+    assert_array_equal(first.W, W0)  # copied, not trained in place
+    assert_array_equal(first.b, b0)
+    assert fit.W is not first.W
+
+
+def test_init_at_zero_is_the_default_and_lists_and_float32_are_taken():
+    X, labels = blobs()
+    kwargs = {"epochs": 2, "batch_size": 8, "lr": 0.4, "l2": 0.02, "seed": 3}
+    plain = sb.train_softmax_regression(X, labels, 3, **kwargs)
+    zeros = sb.train_softmax_regression(X, labels, 3, init=([[0.0] * 3] * 2, [0, 0, 0]), **kwargs)
+    single = sb.train_softmax_regression(X, labels, 3, init=(np.zeros((2, 3), np.float32), np.zeros(3)), **kwargs)
+    for fit in (zeros, single):
+        assert_array_equal(fit.W, plain.W)
+        assert_array_equal(fit.objective, plain.objective)
+        assert fit.W.dtype == fit.b.dtype == np.float64  # the precision of X, not of init
+    still = sb.train_softmax_regression(X, labels, 3, epochs=0, batch_size=4, lr=1.0, init=(plain.W, plain.b))
+    assert_array_equal(still.W, plain.W)
+    assert_array_equal(still.b, plain.b)
+
+
+@pytest.mark.parametrize("init, error, message", [
+    (5, TypeError, r"^`init` must be a pair \(W, b\), e\.g\. \(fit\.W, fit\.b\); got int$"),
+    ((np.zeros((2, 3)),), TypeError, r"^`init` must be a pair \(W, b\).*; got tuple$"),
+    ("fit", TypeError, r"^`init` must be a pair \(W, b\).*; got str$"),
+    ((np.zeros((2, 4)), np.zeros(4)), ValueError,
+     r"^`init\[0\]` must have shape \(2, 3\) \(D, K: the columns of `X`, `num_classes`\); got shape \(2, 4\)$"),
+    ((np.zeros((2, 3)), np.zeros((1, 3))), ValueError,
+     r"^`init\[1\]` must have shape \(3,\) \(K, `num_classes`\); got shape \(1, 3\)$"),
+    ((np.full((2, 3), np.inf), np.zeros(3)), ValueError, r"^`init\[0\]` must be finite; got nan or inf$"),
+    ((np.zeros((2, 3)), ["a", "b", "c"]), TypeError, r"^`init\[1\]` must hold real numbers; got dtype <U1$"),
+])
+def test_init_bad_input(init, error, message):
+    X, labels = blobs()
+    with pytest.raises(error, match=message):
+        sb.train_softmax_regression(X, labels, 3, epochs=1, batch_size=4, lr=0.1, init=init)
+
+
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"X_test": np.zeros((2, 2))}, ValueError, r"^`labels_test` must be given with `X_test`; got None$"),
     ({"labels_test": [0, 1]}, ValueError, r"^`X_test` must be given with `labels_test`; got None$"),

@@ -3,8 +3,11 @@ r"""A two-layer perceptron trained from scratch with the book's softmax cross-en
 Each layer has micrograd's shape: compute the output, then a backward that multiplies the
 local derivative by the upstream gradient.
 
-.. math:: H = \operatorname{relu}(X W_1 + b_1), \quad Z = H W_2 + b_2, \quad
-          L = \operatorname{cross\_entropy}(Z, y).
+.. math:: A = \operatorname{relu}(X W_1 + b_1), \quad Z = A W_2 + b_2, \quad
+          L = \operatorname{cross\_entropy}(Z, c).
+
+`train_mlp` runs (stochastic) gradient descent on L: `sgd_step` is its update, applied to the
+gradient of the whole training set or of one mini-batch of it.
 
 The public functions validate their arguments, then call the private ones (``_forward``,
 ``_backward``, ...) that do the arithmetic on checked arrays: `train_mlp` checks its data
@@ -24,7 +27,8 @@ from ._validate import (
     check_number,
     check_seed,
 )
-from .losses import _loss_and_grad
+from .losses import _loss, _loss_and_grad
+from .regression import minibatches
 
 
 def _forward(p, X):
@@ -318,7 +322,13 @@ def mlp_loss_and_grads(params, X, y):
 
 
 def sgd_step(params, grads, lr):
-    r"""Gradient descent in place: :math:`\theta \leftarrow \theta - \eta\,\nabla_\theta L`.
+    r"""One step of (stochastic) gradient descent, in place: :math:`\theta \leftarrow \theta - \eta\, g`.
+
+    The update step of both gradient descent and stochastic gradient descent: it applies
+    whatever gradient it is given. With g the gradient of the loss on the whole training
+    set (:math:`g = \nabla_\theta L`) the steps are full-batch gradient descent; with g the
+    gradient on one mini-batch B (:math:`g = \nabla_\theta L_B`, a noisy estimate of
+    :math:`\nabla_\theta L`) they are mini-batch SGD. `train_mlp` runs either.
 
     Parameters
     ----------
@@ -326,7 +336,8 @@ def sgd_step(params, grads, lr):
         Float arrays, updated in place: a dict or another mutable mapping (not a read-only
         one such as an NpzFile).
     grads : mapping
-        A gradient for some or all of the keys of `params`, each the shape of its parameter.
+        The gradient g for some or all of the keys of `params`, each the shape of its
+        parameter: of the whole training set's loss or of one mini-batch's.
     lr : float
         The learning rate :math:`\eta \ge 0`, finite in float64.
 
@@ -374,8 +385,15 @@ def predict(params, X):
     return np.argmax(_forward(*as_mlp_inputs(params, X))[0], axis=1)
 
 
-def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
-    r"""Train a two-layer MLP by full-batch gradient descent; return it and its loss history.
+def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0, batch_size=None):
+    r"""Train a two-layer MLP by gradient descent, full-batch or mini-batch; return it and its loss history.
+
+    Each epoch is one pass over the training set. With ``batch_size=None`` it is one step
+    :math:`\theta \leftarrow \theta - \eta \nabla_\theta L` on the gradient of the whole set
+    (full-batch gradient descent). With ``batch_size=B`` it is :math:`\lceil N/B \rceil`
+    steps :math:`\theta \leftarrow \theta - \eta \nabla_\theta L_B`, one for each batch of
+    `minibatches` (a fresh random order every epoch), where :math:`L_B` is the mean loss
+    on that batch (mini-batch stochastic gradient descent). Both use `sgd_step`'s update.
 
     Parameters
     ----------
@@ -390,16 +408,22 @@ def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
     lr : float, optional
         Learning rate, >= 0 and finite in float64.
     epochs : int, optional
-        Number of full-batch steps, >= 0.
+        Number of passes over the training set, >= 0.
     seed : int, numpy.random.Generator or None, optional
-        For the initial weights, as in `init_mlp`: the same integer gives the same network.
+        Through ``np.random.default_rng``, one generator draws the initial weights (as in
+        `init_mlp`) and then the order of the mini-batches: the same integer gives the same
+        run.
+    batch_size : int or None, optional
+        B, the examples per step, at least 1 (more than N: one batch, the whole set in a
+        random order). None, the default, takes one step per epoch on the whole set in its
+        own order, drawing nothing after the weights.
 
     Returns
     -------
     params : dict
         The trained parameters (see `init_mlp`).
     history : ndarray, shape (epochs,)
-        The loss before each step.
+        The loss on the whole training set before each epoch.
 
     Examples
     --------
@@ -409,13 +433,23 @@ def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0):
     >>> params, history = sb.train_mlp(X, y, epochs=300)
     >>> print(history[0] > history[-1], np.mean(sb.predict(params, X) == y) > 0.8)
     True True
+    >>> params, history = sb.train_mlp(X, y, lr=0.5, epochs=60, batch_size=15)   # 10 steps an epoch
+    >>> print(history.shape, np.mean(sb.predict(params, X) == y) > 0.8)
+    (60,) True
     """
     X = as_array(X, "X", ("N", "D"), nonempty=True)
     y = as_labels(y, X.shape[0], None, "y", rows="`X`")
     epochs, lr = check_int(epochs, "epochs", 0), check_number(lr, "lr", minimum=0)
-    params = init_mlp(X.shape[1], n_hidden, int(y.max()) + 1, seed)
+    batch_size = None if batch_size is None else check_int(batch_size, "batch_size", 1)
+    rng = np.random.default_rng(check_seed(seed))
+    params = init_mlp(X.shape[1], n_hidden, int(y.max()) + 1, rng)
     history = np.empty(epochs)
     for t in range(epochs):
-        history[t], grads = _loss_and_grads(params, X, y)
-        _sgd(params, grads, lr)
+        if batch_size is None:  # the loss and the gradient of the whole set from one pass
+            history[t], grads = _loss_and_grads(params, X, y)
+            _sgd(params, grads, lr)
+            continue
+        history[t] = _loss(_forward(params, X)[0], y, None)[0]
+        for idx in minibatches(X.shape[0], batch_size, rng):
+            _sgd(params, _loss_and_grads(params, X[idx], y[idx])[1], lr)
     return params, history

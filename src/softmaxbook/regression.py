@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import (
+    as_array,
     as_classification_data,
     as_label_pair,
     as_labels,
@@ -42,6 +43,19 @@ def _scores(W, b, X, labels, l2, X_test, labels_test):
     """(L on the training set,) or, given test data, (L, the test set's mean cross-entropy)."""
     train = (_objective(W, b, X, labels, l2),)
     return train if X_test is None else train + (_loss(X_test @ W + b, labels_test, None)[0],)
+
+
+def _start(init, d, k, dtype):
+    """Fresh (W, b) to train from: zeros, or copies of the pair `init`, checked against D and K."""
+    if init is None:
+        return np.zeros((d, k), dtype), np.zeros(k, dtype)
+    try:
+        W, b = init
+    except (TypeError, ValueError):  # not iterable, or not two items (a whole fit has four)
+        raise TypeError(f"`init` must be a pair (W, b), e.g. (fit.W, fit.b); got {type(init).__name__}") from None
+    W = as_array(W, "init[0]", (d, k), " (D, K: the columns of `X`, `num_classes`)")
+    b = as_array(b, "init[1]", (k,), " (K, `num_classes`)")
+    return W.astype(dtype), b.astype(dtype)  # astype copies: the caller's arrays stay as they are
 
 
 def _loss_and_grads(W, b, X, labels, l2):
@@ -151,8 +165,8 @@ def softmax_regression_loss_and_grad(W, b, X, labels, l2=0.0):
 
 
 def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, l2=0.0, seed=0, X_test=None,
-                             labels_test=None):
-    r"""Fit softmax regression by mini-batch SGD from zero weights; keep the history.
+                             labels_test=None, init=None):
+    r"""Fit softmax regression by mini-batch SGD from zero weights (or `init`); keep the history.
 
     Each epoch runs over `minibatches` of the training set and takes the step
     :math:`\theta \leftarrow \theta - \eta \nabla_\theta L_B` on each batch B, where
@@ -181,12 +195,16 @@ def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, 
         Held-out inputs; given together with `labels_test`.
     labels_test : array_like of int, shape (M,), optional
         Their classes, in [0, num_classes).
+    init : pair of array_like, optional
+        ``(W, b)`` to start from, of shapes (D, num_classes) and (num_classes,), finite:
+        e.g. ``(fit.W, fit.b)`` of an earlier run, to continue it with other settings. They
+        are copied, not changed. None (the default) starts from zeros.
 
     Returns
     -------
     SoftmaxRegressionFit
         A named tuple ``(W, b, objective, test_loss)``: the weights (D, K) and bias (K,),
-        L on the whole training set before training and after each epoch (epochs + 1,),
+        L on the whole training set at the start and after each epoch (epochs + 1,),
         and the mean cross-entropy on the test set at the same times (None without one).
 
     Notes
@@ -205,13 +223,19 @@ def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, 
     >>> fit = sb.train_softmax_regression(X, labels, 2, epochs=20, batch_size=10, lr=0.5, l2=1e-3)
     >>> print(fit.objective[0].round(4), fit.objective[-1] < 0.2, np.mean(np.argmax(X @ fit.W + fit.b, 1) == labels))
     0.6931 True 1.0
+
+    Continue from there with full batches (``batch_size=N``: gradient descent):
+
+    >>> more = sb.train_softmax_regression(X, labels, 2, epochs=5, batch_size=100, lr=1.0, l2=1e-3, init=(fit.W, fit.b))
+    >>> print(more.objective[0] == fit.objective[-1], bool(np.all(np.diff(more.objective) < 0)))
+    True True
     """
     k = check_int(num_classes, "num_classes", 1)
     X, labels, X_test, labels_test = as_classification_data(X, labels, k, X_test, labels_test)
     epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
     lr, l2 = check_number(lr, "lr", minimum=0), check_number(l2, "l2", minimum=0)
     rng, dtype = np.random.default_rng(check_seed(seed)), np.result_type(X, np.float64)
-    W, b = np.zeros((X.shape[1], k), dtype), np.zeros(k, dtype)
+    W, b = _start(init, X.shape[1], k, dtype)
     history = [_scores(W, b, X, labels, l2, X_test, labels_test)]
     for _ in range(epochs):
         for idx in minibatches(X.shape[0], batch_size, rng):
