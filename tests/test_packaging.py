@@ -137,7 +137,7 @@ def test_wheel_holds_the_front_end_and_the_right_metadata(wheel):
     assert metadata["Version"] == sb.__version__
     requires = metadata.get_all("Requires-Dist")
     assert [r for r in requires if "extra ==" not in r] == ["numpy>=1.26"]  # the core: NumPy only
-    assert set(metadata.get_all("Provides-Extra")) == {"widgets", "plots", "classroom"}
+    assert set(metadata.get_all("Provides-Extra")) == {"widgets", "plots", "data", "classroom"}
 
 
 def test_core_install_needs_only_numpy(core):
