@@ -14,6 +14,7 @@ import io
 import json
 import re
 import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -152,6 +153,9 @@ def test_reading_experience(site, browser):
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     assert page.locator(f"main a[href='{repo}']").count(), f"the intro does not link {repo}"
     assert f"git clone {repo}" in intro
+    assert get(f"{url}/notation.html")[0] == 200 and get(f"{url}/references.html")[0] == 200
+    with pytest.raises(urllib.error.HTTPError):  # no empty index page
+        get(f"{url}/genindex.html")
     for chapter in CHAPTERS:
         page.goto(f"{url}/{chapter}.html")
         first = page.locator("main section p").first.inner_text()
@@ -168,6 +172,13 @@ def test_reading_experience(site, browser):
         (download,) = page.locator("a[href$='.ipynb']").evaluate_all("as => [...new Set(as.map(a => a.href))]")
         status, body = get(download)
         assert status == 200 and json.loads(body)["nbformat"] == 4, chapter
+        # The teaching apparatus: sources cited by author and year (no bare "[003]" or "seed
+        # article"), worked answers to derivation and conceptual exercises behind "Solution".
+        text = page.locator("main").inner_text()
+        assert not re.search(r"\[00[0-4]\]|seed (article|post|source)|\bseeds? 00\d", text, re.I), chapter
+        assert page.locator("main a[href^='../references.html#']").count() >= 1, chapter
+        answers = page.locator("main details.sd-dropdown summary").all_inner_texts()
+        assert sum(a.strip().startswith("Solution") for a in answers) >= 2, (chapter, answers)
     p.close()
 
 
