@@ -125,3 +125,9 @@ def check_controls_labelled(root):
     for control in root.locator("input, select").all():
         assert control.get_attribute("aria-label")
         assert root.locator(f'label[for="{control.get_attribute("id")}"]').count() == 1
+    # A slider's value is announced once, by the slider (aria-valuetext); its visible <output>,
+    # a live region of its own, is hidden from screen readers so it does not say it again.
+    for out in root.locator("output").all():
+        slider = root.locator(f'input[id="{out.get_attribute("for")}"]')
+        assert out.get_attribute("aria-hidden") == "true"
+        assert slider.get_attribute("aria-valuetext") == out.inner_text()

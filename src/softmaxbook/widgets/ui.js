@@ -46,7 +46,9 @@ const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
 export function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
   const id = newId("slider");
   const input = h("input", { type: "range", id, min, max, step, "aria-label": label, ...KEEP_KEYS });
-  const out = h("output", { for: id, class: "sb-value" });
+  // The <output> is for the eye: screen readers hear the slider's own aria-valuetext, and an
+  // <output> is a live region, so it would announce the same value a second time.
+  const out = h("output", { for: id, class: "sb-value", "aria-hidden": "true" });
   const shown = () => {
     const text = show(Number(input.value));
     out.textContent = text;
