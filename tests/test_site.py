@@ -191,7 +191,12 @@ def test_search_works_offline(site, browser):
     assert any("03-stability" in h for h in found), found
     # the snippets read as text: formulas as "t − ŷ", never their TeX source
     p.page.goto(f"{url}/search.html?q=gradient")
-    p.page.wait_for_function("document.querySelectorAll('#search-results li p.context').length >= 3", timeout=20_000)
+    # every result listed and every snippet in (each page is fetched for its snippet, one by one)
+    p.page.wait_for_function("""() => {
+        const summary = document.querySelector('#search-results .search-summary');
+        const done = summary && summary.textContent.startsWith('Search finished');
+        const items = [...document.querySelectorAll('#search-results li')];
+        return done && items.length >= 3 && items.every((li) => li.querySelector('p.context')); }""", timeout=30_000)
     snippets = p.page.locator("#search-results li p.context").all_inner_texts()
     assert not [s for s in snippets if re.search(r"\\[a-zA-Z(\[]|\$", s)], snippets
     assert any("ŷ" in s for s in snippets), snippets
