@@ -59,14 +59,22 @@ OVERFLOW = """() => {
   return { scrollWidth: document.documentElement.scrollWidth, viewport: vw, outside: out.slice(0, 10) };
 }"""
 
+# Shared by the colour checks below: a 1x1 canvas to read colours as the screen shows them, and
+# WCAG's relative luminance and contrast ratio of two sRGB triples.
+CANVAS_AND_CONTRAST = """
+  const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 })
+    .getContext("2d", { willReadFrequently: true });
+  const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+"""
+
 # For each widget: what sits behind it (any ancestor with a background of its own: a card)
 # and the contrast against the page's background of its text, its graphics (bars, curve,
 # slider thumb and track, each read from the colour variables the widget draws with), its
 # "broken" red, and of every heat-map number on its shaded cell. Colours are composited on
 # a 1x1 canvas, so any CSS colour (color-mix included) is measured as the screen shows it.
-WIDGET_COLOURS = """() => {
-  const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 })
-    .getContext("2d", { willReadFrequently: true });
+WIDGET_COLOURS = """() => {""" + CANVAS_AND_CONTRAST + """
   const rgb = (colour, under = "#000") => {
     ctx.clearRect(0, 0, 1, 1);
     ctx.fillStyle = under; ctx.fillRect(0, 0, 1, 1);
@@ -75,9 +83,6 @@ WIDGET_COLOURS = """() => {
     ctx.fillRect(0, 0, 1, 1);
     return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
   };
-  const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   const page = getComputedStyle(document.body).backgroundColor;
   const bg = rgb(page);
   return [...document.querySelectorAll(".sb-widget")].map((w) => {
@@ -113,11 +118,9 @@ FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
 # The contrast each figure colour reaches on the page as shown: drawn on a canvas with the first
 # figure's CSS filter and blend mode, over the page's background (the white of a figure is
 # checked the same way: it must come out as the page's background).
-FIGURE_COLOURS = """(colours) => {
+FIGURE_COLOURS = """(colours) => {""" + CANVAS_AND_CONTRAST + """
   const img = document.querySelector("main figure img");
   const css = getComputedStyle(img);
-  const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 })
-    .getContext("2d", { willReadFrequently: true });
   const page = getComputedStyle(document.body).backgroundColor;
   const shown = (colour) => {
     ctx.globalCompositeOperation = "source-over"; ctx.filter = "none";
@@ -127,9 +130,6 @@ FIGURE_COLOURS = """(colours) => {
     ctx.fillStyle = colour; ctx.fillRect(0, 0, 1, 1);
     return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
   };
-  const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   ctx.fillStyle = page; ctx.fillRect(0, 0, 1, 1);
   const bg = [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
   return { filter: css.filter, blend: css.mixBlendMode, page: bg, white: shown("#ffffff"),

@@ -34,10 +34,11 @@ ICONS = ["angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", 
          "file", "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun"]
 ICON_CSS = """/* Font Awesome Free 6.5.2 icons, https://fontawesome.com (CC BY 4.0), as CSS masks. */
 .fa-solid, .fas { font-family: inherit; }  /* else the empty glyph box still fetches the webfont */
-.fa-solid::before, .fas::before {
-  content: ""; display: inline-block; width: 1em; height: 1em; vertical-align: -0.125em;
-  background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;
-  mask: var(--fa-icon) center / contain no-repeat;
+.fa-solid::before, .fas::before, .admonition > .admonition-title::after,
+div.admonition > .admonition-title::after, a.github::before {
+  content: "" !important; font: inherit !important; display: inline-block; width: 1em; height: 1em;
+  vertical-align: -0.125em; background-color: currentColor;
+  -webkit-mask: var(--fa-icon) center / contain no-repeat; mask: var(--fa-icon) center / contain no-repeat;
 }
 .fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
 """
@@ -49,14 +50,6 @@ ADMONITIONS = {"": "bell", "attention": "circle-exclamation", "caution": "triang
                "danger": "triangle-exclamation", "error": "circle-xmark", "hint": "lightbulb",
                "important": "circle-exclamation", "note": "circle-info", "seealso": "share",
                "tip": "lightbulb", "todo": "pencil", "warning": "triangle-exclamation"}
-ADMONITION_CSS = """.admonition > .admonition-title::after, div.admonition > .admonition-title::after,
-a.github::before {
-  content: "" !important; font: inherit !important; display: inline-block; width: 1em; height: 1em;
-  background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;
-  mask: var(--fa-icon) center / contain no-repeat;
-}
-a.github::before { vertical-align: -0.125em; }
-"""
 
 
 def mask(kind, name):
@@ -71,7 +64,7 @@ def icon_css():
         title = f".admonition{'.' + kind if kind else ''} > .admonition-title::after"
         rules.append(f"{title} {{ {mask('solid', name)} }}")
     rules.append(f"a.github::before {{ {mask('brands', 'github')} }}")
-    return ICON_CSS + ADMONITION_CSS + "\n".join(rules) + "\n"
+    return ICON_CSS + "\n".join(rules) + "\n"
 
 
 def main():

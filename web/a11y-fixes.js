@@ -5,11 +5,6 @@ function repairThemeMarkup() {
   // The search field shows "Search Ctrl+K" but was named "Search": let its text name it,
   // so voice-control users can say what they see.
   document.querySelectorAll(".search-button-field[aria-label]").forEach((b) => b.removeAttribute("aria-label"));
-  // A collapsed cell's toggle reads "Show code cell source" but was named "Toggle hidden
-  // content": its visible words are the better name.
-  document.querySelectorAll("details > summary[aria-label]").forEach((s) => {
-    if (s.textContent.trim()) s.removeAttribute("aria-label");
-  });
   // The colour-mode button's icons are decoration, not text; its name says the mode in use
   // (the theme names it "Color mode" whatever the mode).
   document.querySelectorAll(".theme-switch-button i").forEach((i) => {
