@@ -3,6 +3,7 @@ flags, the grade book and feedback, the score checks, the test helpers, the sand
 command line and limits, the autograder's hash. End to end, with real submissions, the
 banks in tests/test_classroom.py grade through the teacher's command."""
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 import softmaxbook as sb
 from softmaxbook.classroom import flags, handouts, protocol, reports
-from softmaxbook.classroom.grading import Result, _checked, _free_names
+from softmaxbook.classroom.grading import Case, Result, _checked, _free_names
 from softmaxbook.classroom.sandbox import INSIDE, Bubblewrap, Limits, SandboxUnavailable, _limit
 from softmaxbook.classroom.testing import forbid, peak_memory
 
@@ -47,16 +48,60 @@ def test_only_data_crosses_the_channel(value):
         protocol.encode(value)
 
 
+def npy(header, body=b""):
+    """A forged .npy payload: any header, any body."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, header)
+    return {"npy": base64.b64encode(buf.getvalue() + body).decode()}
+
+
 def test_a_pickle_in_an_array_is_refused():
     import base64
     import io
-    import pickle
 
     buf = io.BytesIO()
     np.save(buf, np.array([{"x": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(ValueError, match="pickle"):
+    with pytest.raises(ValueError, match="object"):
         protocol.decode({"npy": base64.b64encode(buf.getvalue()).decode()})
-    assert pickle  # the module a forged reply would need, never used by decode
+
+
+@pytest.mark.parametrize("header, body", [
+    ({"descr": "|V0", "fortran_order": False, "shape": (3_000_000_000,)}, b""),  # zero-width items, billions of them
+    ({"descr": "<f8", "fortran_order": False, "shape": (3_000_000_000,)}, b"\0" * 8),  # a shape the bytes do not hold
+    ({"descr": "<f8", "fortran_order": False, "shape": (2,)}, b"\0" * 24),  # more bytes than the shape
+    ({"descr": [("a", "<f8")], "fortran_order": False, "shape": (1,)}, b"\0" * 8),  # a record
+])
+def test_an_array_header_that_lies_is_refused_before_any_allocation(header, body):
+    with pytest.raises(ValueError, match="array"):
+        protocol.decode(npy(header, body))
+
+
+def test_a_message_is_bounded_before_it_is_decoded():
+    assert protocol.parse(b'{"value": [1, 2, 3]}') == {"value": [1, 2, 3]}
+    with pytest.raises(ValueError, match="values"):
+        protocol.parse(b'{"value": [' + b"0," * protocol.MAX_ITEMS + b'0]}')
+    with pytest.raises(ValueError, match="deep"):
+        protocol.parse(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(ValueError, match="object"):
+        protocol.parse(b"[1]")
+
+
+def test_a_request_to_a_reader_that_stopped_reading_has_a_deadline():
+    import fcntl
+    import time
+
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    os.set_blocking(write, False)
+    t0 = time.monotonic()
+    with pytest.raises(TimeoutError):
+        protocol.send_by(write, {"args": "x" * 100_000}, time.monotonic() + 0.5)
+    assert 0.4 < time.monotonic() - t0 < 5
+    os.close(read)
+    os.close(write)
 
 
 # --- flags -------------------------------------------------------------------------------------
@@ -138,11 +183,32 @@ def test_any_file_name_becomes_text():
     name = os.fsdecode(b"\xe9l\xe8ve.ipynb")  # Latin-1, not UTF-8
     assert reports.display_name(name) == "\\xe9l\\xe8ve.ipynb"
     assert reports.display_name("Zoë Ünal.ipynb") == "Zoë Ünal.ipynb"
+    assert reports.display_name(os.path.join("alice", "02-softmax.ipynb")) == "alice/02-softmax.ipynb"
+
+
+def test_distinct_paths_keep_distinct_names():
+    paths = [os.fsdecode(b"\xe9.ipynb"), "\\xe9.ipynb", "a\nb.ipynb", "a\\nb.ipynb", "alice/x.ipynb", "bob/x.ipynb"]
+    names = [reports.display_name(p) for p in paths]
+    assert len(set(names)) == len(paths), names
+    assert all(n.isprintable() for n in names)
+
+
+@pytest.mark.parametrize("name", ["=2+3.ipynb", "+SUM(1,1).ipynb", "-1+2.ipynb", "@SUM(A1).ipynb", "\tx.ipynb",
+                                  "'=quoted.ipynb"])
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back(tmp_path, name):
+    path = tmp_path / "grades.csv"
+    reports.GradeBook(path, POINTS).add(name, "aa", result(reason="=HYPERLINK(x)"))
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        (raw,) = csv.DictReader(f)
+    assert raw["submission"] == "'" + name and raw["reason"] == "'=HYPERLINK(x)"
+    assert reports.GradeBook(path, POINTS).done(name, "aa")  # and a re-run reads the name back
 
 
 def test_feedback_shows_public_failures_and_hides_hidden_tests():
-    feedback = {"q1": [("q1 - 1", False, True, "ok"), ("q1 - 2", False, False, "ACTUAL 1 DESIRED 2"),
-                       ("q1 - 3", True, False, "secret hidden code: z = [1000, 1]")]}
+    feedback = {"q1": [Case("q1 - 1", False, True, "ok"), Case("q1 - 2", False, False, "ACTUAL 1 DESIRED 2"),
+                       Case("q1 - 3", True, False, "secret hidden code: z = [1000, 1]")]}
     r = result(q1=1.0, feedback=feedback)
     page = reports.feedback_page("02-softmax", "ann.ipynb", {"total": "2", "possible": "6", "status": "graded"},
                                  r, POINTS)
@@ -153,7 +219,7 @@ def test_feedback_shows_public_failures_and_hides_hidden_tests():
 def test_class_report_shows_distributions_and_the_most_failed_tests(tmp_path):
     book = reports.GradeBook(tmp_path / "g.csv", POINTS)
     for i in range(5):
-        fb = {"q2": [("q2 - 3", True, False, "")]} if i < 3 else {}
+        fb = {"q2": [Case("q2 - 3", True, False, "")]} if i < 3 else {}
         book.add(f"s{i}.ipynb", str(i), result(q2=float(i), feedback=fb))
     book.add("x.ipynb", "x", result(status="timeout", reason="took longer than 60 s"))
     page = reports.class_report("02-softmax", book.rows, POINTS)
@@ -177,8 +243,10 @@ def test_a_test_gets_the_names_it_reads():
         >>> p = softmax(z_big)
         >>> np.testing.assert_allclose(p, expected_p)
         >>> q = sum(math.exp(x) for x in p)
+        >>> def L(x):
+        ...     return v @ softmax(x)
         """))
-    assert _free_names(SimpleNamespace(test_cases=[case])) == ["expected_p", "softmax", "z_big"]
+    assert _free_names(SimpleNamespace(test_cases=[case])) == ["expected_p", "softmax", "v", "z_big"]
 
 
 # --- helpers the tests themselves use --------------------------------------------------------------
@@ -255,7 +323,7 @@ def make_build(tmp_path):
 
 def test_the_recorded_autograder_is_accepted(tmp_path):
     made = make_build(tmp_path)
-    assert handouts.autograder_zip(tmp_path, "02-softmax") == made
+    assert handouts.autograder_zip(tmp_path, "02-softmax") == made.read_bytes()
 
 
 def test_a_changed_autograder_stops_grading(tmp_path):
@@ -270,3 +338,82 @@ def test_an_unrecorded_autograder_stops_grading(tmp_path):
     handouts.hash_file(tmp_path / "02-softmax").unlink()
     with pytest.raises(handouts.HandoutError, match="missing"):
         handouts.autograder_zip(tmp_path, "02-softmax")
+
+
+# --- what the sandbox's side refuses, and what the grader sees from outside ----------------------
+
+STUDENT_CHECK = """
+import sys, types
+import numpy as np
+import softmaxbook as sb
+from softmaxbook.classroom.student import Watch, _library
+helpers, codes = _library()
+sys.addaudithook(Watch(".", codes))
+tried = {}
+def attempt(name, f):
+    try:
+        f()
+        tried[name] = "allowed"
+    except PermissionError:
+        tried[name] = "refused"
+attempt("clone", lambda: types.FunctionType(getattr(sb.softmax_jacobian, "__co" + "de__"), {}, "j"))
+attempt("renamed clone", lambda: types.FunctionType(sb.softmax_jacobian.__code__.replace(co_name="j"), {}))
+attempt("code put back", lambda: setattr(sb.softmax, "__code__", sb.softmax.__code__))
+attempt("clear_refs", lambda: open("/proc/self/clear_refs", "w"))
+def mine(z):
+    return z
+attempt("own clone", lambda: types.FunctionType(mine.__code__, {}))
+print(sorted(tried.items()))
+"""
+
+
+def test_the_sandbox_side_refuses_copies_of_the_package_and_resets_of_its_memory_counters():
+    out = subprocess.run([sys.executable, "-c", STUDENT_CHECK], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str(sorted({"clone": "refused", "renamed clone": "refused", "code put back": "refused",
+                                      "clear_refs": "refused", "own clone": "allowed"}.items()))
+
+
+def test_the_watchdog_holds_the_memory_of_all_processes_together():
+    from softmaxbook.classroom.sandbox import Watchdog
+
+    # four processes of 150 MiB each: none is over a 400 MiB limit, together they are
+    code = ("import os, time\nfor _ in range(3):\n    if os.fork() == 0:\n        break\n"
+            "b = bytearray(150 << 20)\nfor i in range(0, len(b), 4096):\n    b[i] = 1\ntime.sleep(30)")
+    process = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    dog = Watchdog(process, 400 << 20)
+    try:
+        assert process.wait(timeout=20) == -9 and dog.over > 400 << 20
+    finally:
+        dog.stop()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 9)
+
+
+def test_the_watchdog_measures_the_peak_of_a_call_from_outside():
+    from softmaxbook.classroom.sandbox import Watchdog
+
+    code = ("import sys, numpy as np\nfor line in sys.stdin:\n    a = np.ones(int(line)); del a\n"
+            "    print('done', flush=True)")
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    dog = Watchdog(process, 4 << 30)
+    try:
+        peaks = []
+        for n in (1, 1000, 10_000_000, 1000):  # warm-up; 8 kB, then 80 MB freed at once, then 8 kB again
+            base = dog.start_measure()
+            process.stdin.write(f"{n}\n")
+            process.stdin.flush()
+            assert process.stdout.readline() == "done\n"
+            peaks.append(dog.peak() - base)
+        assert peaks[2] > 75e6 and peaks[1] < 5e6 and peaks[3] < 5e6, peaks
+    finally:
+        dog.stop()
+        process.kill()
+        process.communicate()
+
+
+def test_the_flag_scan_reads_a_bounded_amount_of_code():
+    import time
+
+    t0 = time.perf_counter()
+    found = flags.flags_for_code(["x = 1\n" * 2_000_000])
+    assert found == [flags.TOO_LARGE] and time.perf_counter() - t0 < 2

@@ -3,27 +3,33 @@
 The assignment's tests are otter-grader's own (the ``tests/*.py`` of the autograder zip, in
 otter's OK format) and are scored by otter's own classes, so a score here is the score
 `otter run` gives an honest submission. What differs is where the submission's code runs:
-in its sandbox (`student`), never in this process. A test's globals hold NumPy, softmaxbook
-and, for each name the test uses that the submission defines, either the value (data) or an
-`Answer` that calls the function in the sandbox and returns only data. So a submission
-that patches its own ``np.testing`` or otter's checker changes nothing here.
+in its sandbox (`student`, through a `Session`), never in this process. A test's globals
+hold NumPy, softmaxbook and, for each name the test uses that the submission defines,
+either the value (data) or an `Answer` that calls the function in the sandbox and returns
+only data. So a submission that patches its own ``np.testing`` or otter's checker changes
+nothing here.
+
+Every question's public cases run first, then the hidden ones: what the submission says
+(its errors, in a failing public case's message) can reach the student's feedback only
+before it has seen a hidden input.
 """
 
 import ast
 import builtins
 import contextlib
 import doctest
-import hashlib
+import io
 import json
-import queue
+import os
+import resource
+import select
 import signal
-import sys
 import tempfile
-import threading
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,15 +37,25 @@ import softmaxbook
 
 from . import protocol
 from .flags import flags_for_code
+from .reports import printable
+from .sandbox import remove_cgroups
+from .session import Session, Stopped
 from .testing import Answer
 
-STUDENT = [sys.executable, "-I", "-m", "softmaxbook.classroom.student", "submission.ipynb"]
-MAX_NOTEBOOK = 64 << 20  # bytes: a larger file is not a notebook a student wrote
+MAX_NOTEBOOK = 256 << 20  # bytes: a larger file is not a notebook a student wrote (outputs are dropped)
 MAX_REASON = 2000  # characters of a row's reason
-CHANNEL = "writes to the grader's channel"
-RUNTIME_FLAGS = {"spawns processes", "reaches the network", "signals other processes", "reads or writes the tests",
-                 "writes outside its folder"}  # what the sandbox's audit hook may report; nothing else is taken
+GRADER_MEMORY = 4 << 30  # bytes of address space for the grader's own work on one submission
+GRADER_GRACE = 30.0  # seconds the grader's own work may add to the submission's limit
 TRUSTED = {"np": np, "numpy": np, "sb": softmaxbook, "softmaxbook": softmaxbook}
+
+
+class Case(NamedTuple):
+    """One test case's outcome, as the student's feedback shows it."""
+
+    name: str
+    hidden: bool
+    passed: bool
+    message: str  # doctest's report for a failed public case; never shown for a hidden one
 
 
 @dataclass
@@ -50,24 +66,31 @@ class Result:
     status: str = "graded"                       # graded, invalid, timeout, crashed, error
     reason: str = ""                             # why, for anything but a clean run
     flags: list = field(default_factory=list)    # what it tried beyond answering
-    feedback: dict = field(default_factory=dict)  # question -> [(case, hidden, passed, message)]
-    seconds: float = 0.0                         # its own time, sandbox start to end
+    feedback: dict = field(default_factory=dict)  # question -> [Case]
+    seconds: float = 0.0                         # from reading the file to the last score
+
+    def to_json(self):
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text):
+        result = cls(**json.loads(text))
+        result.feedback = {q: [Case(*c) for c in cases] for q, cases in result.feedback.items()}
+        return result
 
 
 class Autograder:
-    """The tests of one assignment, from its otter autograder zip, and their points."""
+    """The tests of one assignment, from the bytes of its otter autograder zip, and their points."""
 
-    def __init__(self, zip_path):
+    def __init__(self, zip_bytes, name=""):
         from otter.test_files import OKTestFile  # otter-grader: imported once per grading process
 
-        self.zip_path = Path(zip_path)
-        self.sha256 = hashlib.sha256(self.zip_path.read_bytes()).hexdigest()
-        self.specs = {}
-        with zipfile.ZipFile(self.zip_path) as z:
-            for name in sorted(n for n in z.namelist() if n.startswith("tests/") and n.endswith(".py")):
+        self.name, self.specs = name, {}
+        with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
+            for path in sorted(n for n in z.namelist() if n.startswith("tests/") and n.endswith(".py")):
                 scope = {}
-                exec(z.read(name).decode(), scope)  # the teacher's own test file (hash checked)
-                self.specs[scope["test"]["name"]] = (scope["test"], name)
+                exec(z.read(path).decode(), scope)  # the teacher's own test file (hash checked)
+                self.specs[scope["test"]["name"]] = (scope["test"], path)
         self._ok = OKTestFile
         self.points = {q: float(self.test(q).possible) for q in self.specs}
         self.names = {q: _free_names(self.test(q)) for q in self.specs}
@@ -85,189 +108,140 @@ def _free_names(test):
             for node in ast.walk(ast.parse(example.source)):
                 if isinstance(node, ast.Name):
                     (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    stored.add(node.name)
+                elif isinstance(node, ast.arg):
+                    stored.add(node.arg)
                 elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     stored.update((a.asname or a.name).split(".")[0] for a in node.names)
     return sorted(loaded - stored - set(dir(builtins)) - set(TRUSTED))
 
 
-class SubmissionError(Exception):
-    """An exception the submission's code raised, of a type that is not a Python builtin."""
-
-
-class Stopped(Exception):
-    """The submission's process ended or ran out of time; the message says which."""
-
-    def __init__(self, status, reason):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-class Session:
-    """The conversation with one submission's sandboxed process, under one deadline."""
-
-    def __init__(self, process, deadline, limits):
-        self.process, self.deadline, self.limits = process, deadline, limits
-        self.flags, self.lines, self.stopped = set(), queue.Queue(maxsize=1), None
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        # One reply at a time, each at most MAX_LINE bytes: a submission cannot fill the grader's memory.
-        while line := self.process.stdout.readline(protocol.MAX_LINE + 1):
-            if len(line) > protocol.MAX_LINE:
-                self.lines.put(b"")
-                return
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def receive(self):
-        if self.stopped:
-            raise self.stopped
-        try:
-            line = self.lines.get(timeout=max(0.0, self.deadline - time.monotonic()))
-        except queue.Empty:
-            raise self._stop("timeout", f"took longer than {self.limits.seconds:g} s (an endless loop?)") from None
-        if line is None:
-            raise self._stop("crashed", self._death())
-        try:
-            reply = json.loads(line)
-            self.flags.update(f for f in reply.get("flags", []) if f in RUNTIME_FLAGS)
-            if not isinstance(reply, dict):
-                raise ValueError
-            return reply
-        except (ValueError, AttributeError, TypeError):
-            self.flags.add(CHANNEL)
-            raise self._stop("error", "the submission wrote over the grader's channel") from None
-
-    def _stop(self, status, reason):
-        """Remember why the submission stopped: doctest swallows exceptions, the grader must not."""
-        self.stopped = Stopped(status, reason)
-        return self.stopped
-
-    def _death(self):
-        code = self.process.wait()
-        if code < 0:
-            why = {signal.SIGKILL: "killed (memory or process limit?)",
-                   signal.SIGXCPU: f"over its CPU time limit ({self.limits.cpu_seconds} s)",
-                   signal.SIGXFSZ: f"wrote a file over {self.limits.file_mib} MiB"}
-            return f"its process was {why.get(-code, f'ended by signal {-code}')}"
-        tail = _printable(self.process.stderr.read(4096)[-300:].strip())
-        return f"its process exited with code {code}" + (f": {tail}" if tail else "")
-
-    def request(self, message):
-        if self.stopped:
-            raise self.stopped
-        try:
-            protocol.send(self.process.stdin, message)
-        except (BrokenPipeError, OSError, ValueError):
-            raise self._stop("crashed", self._death()) from None
-        return self.receive()
-
-    def call(self, name, args, kwargs, forbid=(), measure=False):
-        reply = self.request({"op": "call", "name": name, "args": [protocol.encode(a) for a in args],
-                              "kwargs": {k: protocol.encode(v) for k, v in kwargs.items()},
-                              "forbid": list(forbid), "measure": measure})
-        if "raised" in reply:
-            kind = getattr(builtins, reply["raised"]["type"], None)
-            if not (isinstance(kind, type) and issubclass(kind, Exception)):
-                kind = SubmissionError
-            raise kind(reply["raised"]["message"])
-        for mine, theirs in zip(args, reply["args"], strict=True):
-            _copy_back(mine, protocol.decode(theirs))  # the function changed its input in place
-        return protocol.decode(reply["value"]), reply["peak"]
-
-    def stop(self, sandbox):
-        if self.process.poll() is None:
-            self.process.kill()  # the sandbox's PID namespace goes with it
-        self.process.wait()
-        for _ in range(100):  # let the reader see the end of its pipe, then go
-            with contextlib.suppress(queue.Empty):
-                self.lines.get_nowait()
-            self.reader.join(0.01)
-            if not self.reader.is_alive():
-                break
-        sandbox.release(self.process)
-
-
-def _copy_back(mine, theirs):
-    if isinstance(mine, np.ndarray) and mine.flags.writeable and isinstance(theirs, np.ndarray) \
-            and theirs.shape == mine.shape:
-        np.copyto(mine, theirs, casting="unsafe")
-
-
-def read_notebook(path):
-    """(the notebook as nbformat 4 JSON, code-cell sources, a note) or ValueError if it is none.
+def read_notebook(path, assignment=""):
+    """(the notebook as nbformat 4 JSON without outputs, code-cell sources, a note) or
+    ValueError if it is none.
 
     Older formats (nbformat 3) are upgraded; anything nbformat cannot read is not a notebook.
+    Stored outputs are dropped: only the code is graded.
     """
     import nbformat
 
     try:
         if Path(path).stat().st_size > MAX_NOTEBOOK:
             raise ValueError(f"larger than {MAX_NOTEBOOK >> 20} MiB")
-        nb = nbformat.reads(Path(path).read_bytes().decode("utf-8"), as_version=4)
+        with open(path, "rb") as f:
+            raw = json.load(f)
+        if isinstance(raw, dict):
+            for cell in raw.get("cells") or []:
+                if isinstance(cell, dict) and "outputs" in cell:
+                    cell["outputs"] = []
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
         if not all(isinstance(s, str) for s in sources):
             raise ValueError("a code cell's source is not text")
     except Exception as err:  # noqa: BLE001 (whatever a malformed file raises, it is not a notebook)
         first = (str(err).splitlines() or [""])[0][:200]
-        raise ValueError(f"not a notebook: {type(err).__name__}: {_printable(first)}") from None
+        raise ValueError(f"not a notebook: {type(err).__name__}: {printable(first)}") from None
     meta = nb.metadata.get("otter", {})
-    note = "" if isinstance(meta, dict) and meta.get("assignment_name") else "no otter metadata: graded by its code"
+    name = meta.get("assignment_name") if isinstance(meta, dict) else None
+    if not name:
+        note = "no otter metadata: graded by its code"
+    elif assignment and name != assignment:
+        note = f"this is the notebook of assignment {printable(str(name))[:60]}, not {assignment}"
+    else:
+        note = ""
     return nbformat.writes(nb), sources, note
 
 
 def grade(path, autograder, sandbox):
     """Grade the notebook at `path` with `autograder`'s tests in a fresh `sandbox`: a Result."""
-    result = Result(scores={q: 0.0 for q in autograder.points})
+    start = time.monotonic()
+    result = Result(scores=dict.fromkeys(autograder.points, 0.0))
     try:
-        text, sources, note = read_notebook(path)
+        text, sources, note = read_notebook(path, autograder.name)
     except ValueError as err:
-        return Result(scores=result.scores, status="invalid", reason=str(err))
+        result.status, result.reason = "invalid", str(err)
+        return result
     result.flags = flags_for_code(sources)
+    tests = {q: autograder.test(q) for q in autograder.points}
+    ran = {q: [] for q in tests}
+    notes = [note]
     with tempfile.TemporaryDirectory(prefix="grading-") as folder:
         Path(folder, "submission.ipynb").write_text(text, encoding="utf-8")
-        start = time.monotonic()
-        session = Session(sandbox.start(folder, STUDENT), start + sandbox.limits.seconds, sandbox.limits)
-        notes = [note]
+        session = Session(sandbox, folder)
         try:
-            ran = session.receive()
-            notes += [_printable(str(e))[:300] for e in ran.get("errors", [])[:20] if isinstance(e, str)]
-            for question in autograder.points:
-                _run_question(session, autograder, question, result)
-                if session.stopped:  # it ended inside a test: doctest caught the Stopped
-                    raise session.stopped
-            with contextlib.suppress(OSError, ValueError):
-                protocol.send(session.process.stdin, {"op": "quit"})
+            first = session.receive()
+            errors = first.get("errors") if isinstance(first.get("errors"), list) else []
+            notes += [printable(str(e))[:300] for e in errors[:20]]
+            scopes, missing = {}, []
+            for q in tests:
+                scopes[q] = _scope(session, autograder.names[q], missing)
+            if missing:
+                notes.append(f"it defines no {', '.join(dict.fromkeys(missing))}")
+            for hidden in (False, True):
+                session.hidden = hidden
+                for q, test in tests.items():
+                    ran[q] += _run_cases(test, scopes[q], hidden)
+                    if session.stopped:  # it ended inside a test: doctest caught the Stopped
+                        raise session.stopped
+            with contextlib.suppress(TimeoutError, OSError, ValueError):
+                protocol.send_by(session.requests, {"op": "quit"}, time.monotonic() + 1)
         except Stopped as stop:
             result.status = stop.status
             notes = [f"{stop.reason} (points earned before that are kept)", *notes]
         finally:
-            session.stop(sandbox)
-            result.seconds = time.monotonic() - start
+            session.stop()
+    for q, test in tests.items():
+        order = {id(c): i for i, c in enumerate(test.test_cases)}
+        test.test_case_results = sorted(ran[q], key=lambda r: order[id(r.test_case)])
+        result.scores[q] = float(test.score) if ran[q] else 0.0
+        result.feedback[q] = [Case(r.test_case.name, bool(r.test_case.hidden), bool(r.passed),
+                                   "" if r.test_case.hidden else _hide_paths(r.message))
+                              for r in test.test_case_results]
     result.flags = sorted(set(result.flags) | session.flags)
     result.reason = "; ".join(n for n in notes if n)[:MAX_REASON]
+    result.seconds = time.monotonic() - start
     return _checked(result, autograder)
 
 
-def _printable(text):
-    """Text safe for a terminal and a CSV cell: control characters shown as escapes."""
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
-
-
-def _run_question(session, autograder, question, result):
+def _scope(session, names, missing):
     scope = {"__builtins__": builtins, **TRUSTED}
-    for name in autograder.names[question]:
-        kind = session.request({"op": "describe", "name": name})
+    for name in names:
+        kind = session.describe(name)
         if kind["kind"] == "callable":
             scope[name] = Answer(session, name)
         elif kind["kind"] == "value":
-            scope[name] = protocol.decode(kind["value"])
-    test = autograder.test(question)
-    test.run(scope)
-    result.scores[question] = float(test.score)
-    result.feedback[question] = [(r.test_case.name, r.test_case.hidden, r.passed, r.message)
-                                 for r in test.test_case_results]
+            try:
+                scope[name] = protocol.decode(kind.get("value"))
+            except (TypeError, ValueError):
+                missing.append(name)
+        elif kind["kind"] == "missing":
+            missing.append(name)
+    return scope
+
+
+def _run_cases(test, scope, hidden):
+    """Run the test's public or hidden cases in `scope` with otter's own doctest runner."""
+    from otter.test_files.abstract_test import TestCaseResult
+    from otter.test_files.ok_test import run_doctest
+
+    results = []
+    for i, case in enumerate(test.test_cases):
+        if bool(case.hidden) != hidden:
+            continue
+        passed, message = run_doctest(f"{test.name} {i}", case.body, scope)
+        results.append(TestCaseResult(test_case=case, passed=passed,
+                                      message="✅ Test case passed" if passed else "❌ Test case failed\n" + message))
+    return results
+
+
+def _hide_paths(message):
+    """A message for the student without the teacher's paths (the Python and the book's folders)."""
+    roots = sorted({os.path.dirname(os.path.dirname(softmaxbook.__file__)), os.path.dirname(np.__file__),
+                    str(Path(np.__file__).parent.parent)}, key=len, reverse=True)
+    for root in roots:
+        message = message.replace(root, "…")
+    return message
 
 
 def _checked(result, autograder):
@@ -276,5 +250,58 @@ def _checked(result, autograder):
         if not 0 <= score <= autograder.points[q]:
             result.status = "error"
             result.reason = f"{q} scored {score:g} of a possible {autograder.points[q]:g}; " + result.reason
-            result.scores = {q: 0.0 for q in result.scores}
+            result.scores = dict.fromkeys(result.scores, 0.0)
+    return result
+
+
+def grade_isolated(path, autograder, sandbox, track=None):
+    """`grade` in a child process of its own, with a memory limit and a deadline.
+
+    A notebook built to make the grader's own work huge (millions of statements to scan,
+    replies that make a comparison allocate gigabytes) costs at most GRADER_MEMORY and the
+    submission's time limit plus GRADER_GRACE; the child and its sandbox are then killed and
+    the row says so. The seconds reported are the whole time, grader's work included.
+    `track`, a dict, holds the child's pid while it runs (for a worker told to stop).
+    """
+    track = {} if track is None else track
+    start = time.monotonic()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: grade, send the result, leave without running the parent's cleanup
+        os.close(read)
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, GRADER_MEMORY))
+            try:
+                result = grade(path, autograder, sandbox)
+            except Exception as err:  # a fault of the grader's own: that row says so
+                result = Result(scores=dict.fromkeys(autograder.points, 0.0), status="error",
+                                reason=f"the grader failed on this file: {type(err).__name__}: {err}"[:500])
+            with os.fdopen(write, "w", encoding="utf-8") as out:
+                out.write(result.to_json())
+        finally:
+            os._exit(0)
+    os.close(write)
+    track["child"] = pid
+    deadline = start + sandbox.limits.seconds + GRADER_GRACE
+    chunks = []
+    with os.fdopen(read, "rb", buffering=0) as pipe:
+        while (left := deadline - time.monotonic()) > 0 and select.select([pipe], [], [], left)[0]:
+            if not (chunk := pipe.read(1 << 20)):
+                break
+            chunks.append(chunk)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)  # done or over time: either way it goes now
+    os.waitpid(pid, 0)
+    track.pop("child", None)
+    remove_cgroups(pid)
+    seconds = time.monotonic() - start
+    try:
+        result = Result.from_json(b"".join(chunks).decode())
+    except (ValueError, TypeError):
+        over = seconds >= deadline - start
+        result = Result(scores=dict.fromkeys(autograder.points, 0.0), status="timeout" if over else "error",
+                        reason=(f"grading it took longer than {deadline - start:g} s (the grader's own work "
+                                "included)" if over else "the grader's work on this file ran out of memory or failed"))
+    result.seconds = seconds
     return result

@@ -3,7 +3,9 @@ class report. All of it plain files that read offline.
 
 The CSV gets each row as soon as its submission is graded (flushed to disk), so a crash of
 the grader loses nothing already graded, and a second run resumes: a submission whose
-file is unchanged since its row (same SHA-256) is not graded again.
+path and file are unchanged since its row (same SHA-256) is not graded again. A cell that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or a return first) is
+written with a leading ``'`` (OWASP's advice on CSV injection) and read back without it.
 """
 
 import base64
@@ -20,8 +22,33 @@ FINAL = {"graded", "invalid"}  # statuses a re-run keeps; the others are graded 
 
 
 def display_name(path):
-    """A file name as text for any file name: bytes that are not UTF-8 shown as \\xNN."""
-    return os.fsencode(Path(path).name).decode("utf-8", "backslashreplace")
+    """A relative path as readable text, distinct for distinct paths: ``alice/02-softmax.ipynb``.
+
+    A byte that is not UTF-8 shows as ``\\xNN``, a control character as its escape, and a
+    backslash as two, so the file named with the byte 0xE9 and the one named with the four
+    characters ``\\xe9`` keep rows of their own.
+    """
+    text = os.fsencode(Path(path)).decode("utf-8", "surrogateescape")
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                   else "\\\\" if c == "\\" else c if c.isprintable() or c == " "
+                   else c.encode("unicode_escape").decode() for c in text)
+
+
+def printable(text):
+    """Text safe for a terminal and a CSV cell: control characters shown as escapes."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet shows as text (a leading ' hides, never runs, what follows)."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def _uncell(value):
+    return value[1:] if value.startswith("'") else value
 
 
 def fingerprint(path):
@@ -49,7 +76,7 @@ class GradeBook:
         if not self.path.exists():
             return {}
         with open(self.path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+            rows = [{k: _uncell(v or "") for k, v in r.items()} for r in csv.DictReader(f)]
         if rows and list(rows[0]) != self.fields:
             return {}  # another assignment's or an older layout: grade everything again
         return {r["submission"]: r for r in rows}
@@ -63,7 +90,7 @@ class GradeBook:
         self.rows[name] = {"submission": name, **{q: f"{result.scores.get(q, 0.0):g}" for q in self.points},
                            "total": f"{total:g}", "possible": f"{sum(self.points.values()):g}",
                            "status": result.status, "flags": "; ".join(result.flags), "reason": result.reason,
-                           "failed": "; ".join(c[0] for cases in result.feedback.values() for c in cases if not c[2]),
+                           "failed": "; ".join(c.name for cs in result.feedback.values() for c in cs if not c.passed),
                            "seconds": f"{result.seconds:.1f}", "sha256": digest}
         self.save()
         return self.rows[name]
@@ -74,7 +101,7 @@ class GradeBook:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=self.fields)
             writer.writeheader()
-            writer.writerows(self.rows[k] for k in sorted(self.rows))
+            writer.writerows({k: _cell(v) for k, v in self.rows[name].items()} for name in sorted(self.rows))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
@@ -110,23 +137,24 @@ def feedback_page(assignment, name, row, result, points):
         f"<tr><td>{e(q)}</td><td>{result.scores.get(q, 0):g} / {p:g}</td></tr>" for q, p in points.items())
         + "</table>")
     for q, cases in result.feedback.items():
-        failed = [c for c in cases if not c[2]]
+        failed = [c for c in cases if not c.passed]
         if not failed:
             continue
         parts.append(f"<h2>{e(q)}</h2>")
-        for case, hidden, _, message in failed:
-            if hidden:
-                parts.append(f"<p class='fail'>✗ {e(case)} — {e(HIDDEN_HINT)}</p>")
+        for case in failed:
+            if case.hidden:  # by name only: nothing the submission said during it
+                parts.append(f"<p class='fail'>✗ {e(case.name)} — {e(HIDDEN_HINT)}</p>")
             else:
-                parts.append(f"<p class='fail'>✗ {e(case)}</p><pre>{e(message[-3000:])}</pre>")
+                parts.append(f"<p class='fail'>✗ {e(case.name)}</p><pre>{e(case.message[-3000:])}</pre>")
     return _PAGE.format(title=e(f"{assignment}: {name}"), body="\n".join(parts))
 
 
-def write_feedback(folder, assignment, name, digest, row, result, points):
-    """The student's page: a readable prefix of the name, then a hash, so names never collide."""
+def write_feedback(folder, assignment, name, row, result, points):
+    """The student's page, named by a readable prefix of its path, then a hash of the whole
+    path, so two students' pages never collide."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[:60]
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[-60:]
     tag = hashlib.sha256(name.encode("utf-8", "backslashreplace")).hexdigest()[:10]
     path = folder / f"feedback-{safe}-{tag}.html"
     path.write_text(feedback_page(assignment, name, row, result, points), encoding="utf-8")

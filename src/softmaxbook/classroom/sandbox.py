@@ -5,7 +5,8 @@ folder holding a copy of its notebook and nothing else of the teacher's: not the
 the build folder, not the CSV, not the home folder, not the other submissions, not the
 tests (those never leave the grader). It has no network, its own PID namespace (every
 process it starts dies with it, and it cannot see or signal the grader), and limits on
-memory, CPU time, processes and file size.
+memory, CPU time, processes and file size. `Watchdog` watches it from outside: the memory
+of all its processes together, and the peak a single call reaches.
 
 Without bubblewrap (macOS, or a Linux without user namespaces) grading refuses unless the
 teacher chooses `Unsandboxed` explicitly, which keeps only the limits.
@@ -20,6 +21,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,14 +40,15 @@ class Limits:
     """What one submission may use. Defaults suit the book's assignments on a laptop."""
 
     seconds: float = 60.0        # wall time, from the start of its own sandbox (not the queue)
-    memory_mib: int = 2048       # address space of each process
+    memory_mib: int = 2048       # address space of each process, and resident memory of all together
     cpu_seconds: int = 60        # CPU time of each process
     processes: int = 32          # processes and threads it may run at once
     file_mib: int = 64           # the largest file it may write
     disk_mib: int = 256          # each of its writable folders (memory-backed: its folder, /tmp, /dev/shm)
 
     def describe(self):
-        return (f"{self.seconds:g} s, {self.memory_mib} MiB of memory, {self.cpu_seconds} s of CPU, "
+        return (f"{self.seconds:g} s, {self.memory_mib} MiB of memory (each process, and all together), "
+                f"{self.cpu_seconds} s of CPU, "
                 f"{self.processes} processes, files up to {self.file_mib} MiB")
 
 
@@ -64,6 +67,9 @@ def _environment(home):
     return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython", "TMPDIR": f"{home}/.tmp",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # A fixed mmap threshold: every block over 128 KiB is fresh memory from the kernel and
+            # goes back when freed, so the resident peak of a call counts what the call allocates.
+            "MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072",
             "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -85,6 +91,20 @@ class Bubblewrap:
                                 "--proc", "/proc", "--dev", "/dev", "true"], capture_output=True, text=True)
         if probe.returncode != 0:
             raise SandboxUnavailable(f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()[:300]}")
+
+    def warnings(self):
+        """What holds less here than the README says, for the teacher to read before grading."""
+        if os.geteuid() != 0:
+            return []
+        groups = _cgroups(self.limits)
+        made = {f.name for g in groups for f in g.iterdir() if f.name in ("pids.max", "memory.max",
+                                                                           "memory.limit_in_bytes")}
+        _remove_groups(groups)
+        if "pids.max" in made:
+            return []
+        return ["grading as root, and no pids cgroup can be made here: the process limit does not hold "
+                "(root is exempt from RLIMIT_NPROC); each sandbox's own PID namespace and time limit still "
+                "end all it starts. Grade as a normal user for an exact process limit."]
 
     def command(self, folder, argv):
         cmd = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -122,29 +142,40 @@ class Bubblewrap:
             _limit(self.limits, self.limits.processes)
 
         process = subprocess.Popen(self.command(folder, argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, preexec_fn=child)
+                                   stderr=subprocess.PIPE, preexec_fn=child)
         process.cgroups = groups
         return process
 
     @staticmethod
     def release(process):
         """After the sandbox has ended: end anything left in its cgroups, then remove them."""
-        for group in getattr(process, "cgroups", []):
-            for _ in range(250):  # the namespace's processes take a moment to go
-                for pid in _read(group / "cgroup.procs").split():
-                    with contextlib.suppress(OSError):
-                        os.kill(int(pid), signal.SIGKILL)
+        _remove_groups(getattr(process, "cgroups", []))
+
+
+def _remove_groups(groups):
+    for group in groups:
+        for _ in range(250):  # the namespace's processes take a moment to go
+            for pid in _read(group / "cgroup.procs").split():
                 with contextlib.suppress(OSError):
-                    group.rmdir()
-                    break
-                time.sleep(0.02)
+                    os.kill(int(pid), signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                group.rmdir()
+                break
+            time.sleep(0.02)
+
+
+def remove_cgroups(pid):
+    """Remove what a grading process `pid` that was killed left in the cgroup folders."""
+    root = Path("/sys/fs/cgroup")
+    _remove_groups([*root.glob(f"softmaxbook-grading-{pid}-*"), *root.glob(f"*/softmaxbook-grading-{pid}-*")])
 
 
 def _cgroups(limits):
     """Fresh cgroups (v1, or v2 where its controllers are enabled) for the sandbox's process
-    count and total memory; those that cannot be made here are left out."""
+    count and total memory; those that cannot be made here are left out (`cgroups_missing`
+    says which, for the teacher's warning)."""
     n = next(_groups)
-    memory = str(limits.memory_mib << 20)
+    memory = str(limits.memory_mib * 3 << 19)  # a backstop at 1.5 times the limit: the Watchdog acts first
     wanted = {"pids": {"pids.max": str(limits.processes)},
               "memory": {"memory.limit_in_bytes": memory, "memory.max": memory}}  # v1 and v2 names
     made, v2 = [], Path("/sys/fs/cgroup")
@@ -194,6 +225,9 @@ class Unsandboxed:
     def check(self):
         pass
 
+    def warnings(self):
+        return []
+
     @staticmethod
     def release(process):
         pass
@@ -203,7 +237,7 @@ class Unsandboxed:
         processes = _running_tasks() + self.limits.processes
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 cwd=folder, env={**_environment(str(folder)), "PATH": os.environ.get("PATH", "")},
-                                preexec_fn=lambda: (os.setsid(), _limit(self.limits, processes)), text=True)
+                                preexec_fn=lambda: (os.setsid(), _limit(self.limits, processes)))
 
 
 def _limit(limits, processes):
@@ -231,6 +265,69 @@ def _running_tasks():
         if f"\nUid:\t{uid}\t" in text:
             count += int(next(line.split()[1] for line in text.splitlines() if line.startswith("Threads:")))
     return count
+
+
+class Watchdog:
+    """The sandbox seen from outside, where the submission cannot reach: its processes'
+    resident memory, summed and polled, ends the sandbox over `limit` bytes (RLIMIT_AS holds
+    one process; this holds them all, for root and a normal user alike); and the resident
+    peak of one call, from the kernel's own high-water marks (``/proc/PID/status`` VmHWM).
+    """
+
+    def __init__(self, process, limit, interval=0.025):
+        self.process, self.limit, self.over = process, limit, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(interval,), daemon=True)
+        self._thread.start()
+
+    def pids(self):
+        """The sandbox's processes: its first process and every descendant."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in _listdir(f"/proc/{pid}/task"):
+                todo += [int(c) for c in _read(Path(f"/proc/{pid}/task/{task}/children")).split()]
+        return found
+
+    def _sum(self, field, pids=None):
+        total = 0
+        for pid in self.pids() if pids is None else pids:
+            for line in _read(Path(f"/proc/{pid}/status")).splitlines():
+                if line.startswith(field):
+                    total += int(line.split()[1]) << 10
+        return total
+
+    def _watch(self, interval):
+        while not self._stop.wait(interval):
+            used = self._sum("VmRSS:")
+            if used > self.limit:
+                self.over = used
+                with contextlib.suppress(OSError):
+                    self.process.kill()
+                return
+
+    def start_measure(self):
+        """Reset every process's high-water mark to its present size; return the sum of those."""
+        pids = self.pids()
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return self._sum("VmRSS:", pids)
+
+    def peak(self):
+        return self._sum("VmHWM:")
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
+def _listdir(path):
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
 
 
 def sandbox(kind, limits):

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import sys
-import tracemalloc
 import types
 
 from . import protocol
@@ -28,31 +27,62 @@ _SPAWN = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spaw
           "pty.spawn"}
 _NETWORK = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
             "urllib.Request"}
+INTERPRETER = "tampers with the interpreter"
+
+
+def _key(code):
+    """What makes two code objects run the same: a renamed copy has the same key."""
+    return code.co_code, code.co_consts, code.co_names
 
 
 class Watch:
-    """The audit hook: what the submission tried, as flag names."""
+    """The audit hook: what the submission tried, as flag names, and what it may not do.
 
-    def __init__(self, home):
+    Python code cannot remove an audit hook, and a hook that raises stops the operation. So
+    this one refuses what would let a submission sidestep a test: running a copy of the
+    package's own code (a function made from a library function's code object, or that code
+    put back on a function the test forbids) and resetting the memory high-water mark the
+    grader reads; and, while a test is calling it (`guarded`), starting processes.
+    """
+
+    def __init__(self, home, library_codes=frozenset()):
         self.flags = set()
-        self.allowed = (os.path.realpath(home), os.devnull)  # its temporary files go to home too
+        # Its own folder, and the sandbox's private /tmp and /dev/shm: memory, gone at the end.
+        self.allowed = (os.path.realpath(home), os.devnull, "/tmp/", "/dev/shm/")
         # Python and its packages read their own files, test folders included: not the submission.
         self.library = tuple(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, _source_root()))
+        self.library_codes, self.guarded, self.trusted = library_codes, False, False
 
     def __call__(self, event, args):
         if event == "open":
             self._open(*args[:3])
         elif event in _SPAWN:
             self.flags.add("spawns processes")
+            if self.guarded:
+                raise PermissionError("a test is calling this function: it may not start processes now")
         elif event in _NETWORK:
             self.flags.add("reaches the network")
         elif event == "os.kill":
             self.flags.add("signals other processes")
+        elif event in ("function.__new__", "exec") and self._library(args[0]):
+            self._refuse("runs a copy of the package's own code")
+        elif event == "object.__setattr__" and args[1] == "__code__" and not self.trusted and (
+                self._library(args[2]) or self._library(getattr(args[0], "__code__", None))):
+            self._refuse("changes the code of the package's functions")
+
+    def _library(self, code):
+        return isinstance(code, types.CodeType) and _key(code) in self.library_codes
+
+    def _refuse(self, what):
+        self.flags.add(INTERPRETER)
+        raise PermissionError(f"the grader does not allow this: it {what}")
 
     def _open(self, path, mode, flags):
         if not isinstance(path, (str, bytes)):
             return
         path = os.path.realpath(os.fsdecode(path))
+        if path.endswith("/clear_refs"):  # would reset the memory peak the grader measures
+            self._refuse("resets the kernel's memory counters")
         if _SECRET.search(path) and not path.startswith(self.library):
             self.flags.add("reads or writes the tests")
         writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
@@ -88,6 +118,11 @@ def _code_cells(path):
             for c in nb.get("cells", []) if c.get("cell_type") == "code"]
 
 
+# `%pip install x` or `!pip install x` in a cell: the grader installs nothing (there is no
+# network), so the line is skipped rather than run and flagged as a process.
+_INSTALL = re.compile(r"^[ \t]*(?:%|!)[ \t]*(?:pip|conda|mamba|uv)\b.*$", re.MULTILINE)
+
+
 def _run_cells(cells):
     """Execute the cells in one namespace; return it and the errors, one line per cell."""
     from IPython.core.interactiveshell import InteractiveShell
@@ -97,7 +132,7 @@ def _run_cells(cells):
     shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` in a notebook: no GUI here, no error
     errors = []
     for n, source in enumerate(cells, 1):
-        result = shell.run_cell(source, store_history=False, silent=True)
+        result = shell.run_cell(_INSTALL.sub("pass", source), store_history=False, silent=True)
         err = result.error_before_exec or result.error_in_exec
         if err is not None:
             errors.append(f"cell {n}: {type(err).__name__}: {str(err)[:300]}")
@@ -118,46 +153,45 @@ def _describe(ns, name):
         return {"kind": "unreadable", "why": str(err)}
 
 
-# Taken before the submission runs, so that what it rebinds later (importlib, tracemalloc,
-# softmaxbook's attributes) cannot steer what a test forbids or measures.
-_TRACE = (tracemalloc.start, tracemalloc.reset_peak, tracemalloc.get_traced_memory, tracemalloc.is_tracing,
-          tracemalloc.stop)
-_HELPERS = {}
-
-
-def _snapshot_helpers():
+def _library():
+    """The package's functions by dotted name (as they were before the submission ran, so
+    that what it rebinds later cannot steer what a test forbids), and their code's keys."""
     import softmaxbook
 
+    helpers = {}
     for name in softmaxbook.__all__:
         f = getattr(softmaxbook, name)
-        _HELPERS[f"softmaxbook.{name}"] = _HELPERS[f"{f.__module__}.{name}"] = f
+        helpers[f"softmaxbook.{name}"] = helpers[f"{f.__module__}.{name}"] = f
+    codes = {_key(f.__code__) for module in list(sys.modules.values())
+             if getattr(module, "__name__", "").startswith("softmaxbook")
+             for f in vars(module).values() if isinstance(f, types.FunctionType)}
+    return helpers, frozenset(codes)
 
 
-def _forbid(names):
-    """`testing.forbid` on the functions as they were before the submission ran."""
-    return make_forbidden([_HELPERS[d] for d in names if d in _HELPERS])
+def _call(ns, request, watch, helpers):
+    """Call one of the submission's functions for a test; the reply holds only data.
 
-
-def _call(ns, request):
+    While a test forbids library functions, their code is swapped for code that raises (and
+    the audit hook refuses any copy of the original, or putting it back); while a test
+    watches, no process may start: the grader measures memory from outside, and counts
+    only these processes.
+    """
     f = ns.get(request["name"])
     args = [protocol.decode(a) for a in request["args"]]
     kwargs = {k: protocol.decode(v) for k, v in request["kwargs"].items()}
-    start, reset, traced, tracing, stop = _TRACE
-    swapped = _forbid(request.get("forbid", ()))
-    if request.get("measure"):
-        start()
-        reset()
+    watch.trusted = True
+    swapped = make_forbidden([helpers[d] for d in request.get("forbid", ()) if d in helpers])
+    watch.trusted, watch.guarded = False, True
     try:
         value = f(*args, **kwargs)
     except BaseException as err:  # the submission's error goes to the test, as the test's own
         return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
     finally:
-        # a submission that stopped the tracing itself gets no measure (and fails the test)
-        peak = (traced()[1] if tracing() else None) if request.get("measure") else None
-        stop()
+        watch.guarded, watch.trusted = False, True
         restore(swapped)
+        watch.trusted = False
     try:
-        return {"value": protocol.encode(value), "args": [protocol.encode(a) for a in args], "peak": peak}
+        return {"value": protocol.encode(value), "args": [protocol.encode(a) for a in args]}
     except TypeError as err:
         return {"raised": {"type": "TypeError", "message": f"{request['name']} returned {err}"}}
 
@@ -171,14 +205,14 @@ def main(path):
     os.dup2(log, 2)
     sys.modules["otter"] = _otter_stub()
     os.makedirs(os.environ.get("TMPDIR", "tmp"), exist_ok=True)
-    watch = Watch(os.getcwd())
     cells = _code_cells(path)
     import numpy  # noqa: F401  (imported before the hook: its own file access is not the submission's)
 
-    _snapshot_helpers()
+    helpers, codes = _library()
     if any("matplotlib" in source for source in cells):
         import matplotlib.pyplot  # noqa: F401  (its first import builds a font cache with a subprocess: not the submission's)
 
+    watch = Watch(os.getcwd(), codes)
     sys.addaudithook(watch)
     ns, errors = _run_cells(cells)
     protocol.send(replies, {"ran": len(cells), "errors": errors, "flags": sorted(watch.flags)})
@@ -186,7 +220,7 @@ def main(path):
         if request["op"] == "describe":
             reply = _describe(ns, request["name"])
         else:
-            reply = _call(ns, request)
+            reply = _call(ns, request, watch, helpers)
         protocol.send(replies, {**reply, "flags": sorted(watch.flags)})
 
 
