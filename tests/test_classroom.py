@@ -7,6 +7,7 @@ the solution, the blank handout, realistic buggy answers) is graded through the 
 """
 
 import csv
+import html
 import json
 import subprocess
 import sys
@@ -162,25 +163,31 @@ def test_grading_survives_bad_submissions(built, tmp_path):
         assert "not a notebook" in rows[bad]["reason"]
 
 
-# --- Hostile and unusual submissions (classroom/bank/hostile-02-softmax.yaml) -----------------
+# --- Hostile and unusual submissions (classroom/bank/hostile-NAME.yaml) ------------------------
 
-HOSTILE_ASSIGNMENT = "02-softmax"
-HOSTILE = yaml.safe_load((ROOT / "classroom" / "bank" / f"hostile-{HOSTILE_ASSIGNMENT}.yaml").read_text())
+HOSTILE = {p.stem.removeprefix("hostile-"): yaml.safe_load(p.read_text())
+           for p in sorted((ROOT / "classroom" / "bank").glob("hostile-*.yaml"))}
+HOSTILE_CASES = [(a, e) for a in HOSTILE for e in HOSTILE[a]]
 CLASSMATES = 3
 
 
-def hostile_notebook(out, spec, fill):
-    nb = submission(out, HOSTILE_ASSIGNMENT, spec["base"])
+def hostile_notebook(out, assignment, spec, fill):
+    if "notebook_of" in spec:
+        return submission(out, spec["notebook_of"], "solution")
+    nb = submission(out, assignment, spec["base"])
     cells = answer_cells(nb)
     for q, code in (spec.get("answers") or {}).items():
         nb.cells[cells[q]].source = code
     for code in spec.get("cells", []):
         for key, value in fill.items():
             code = code.replace("{" + key + "}", str(value))
-        nb.cells.append(nbformat.v4.new_code_cell(code))
+        nb.cells.append(nbformat.v4.new_code_cell(code * spec.get("repeat", 1)))
     if spec.get("fresh"):  # only its code: no otter metadata, no grader cells, no markdown
         code = [c for c in nb.cells if c.cell_type == "code" and "otter" not in c.source and "grader." not in c.source]
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in code])
+    if spec.get("outputs_mib"):  # stored outputs, as a notebook full of printed arrays has
+        text = "0123456789abcdef" * (1 << 16)  # 1 MiB
+        nb.cells[-1].outputs = [nbformat.v4.new_output("stream", text=text) for _ in range(spec["outputs_mib"])]
     return nb
 
 
@@ -199,62 +206,89 @@ def survivors(marker):
     return found
 
 
+def leftover_cgroups():
+    return sorted(str(p) for p in Path("/sys/fs/cgroup").glob("**/softmaxbook-grading-*"))
+
+
 @pytest.fixture(scope="session")
 def hostile(built, tmp_path_factory):
-    """Grade the hostile bank beside honest classmates in one run; what it left behind."""
+    """Grade each hostile bank beside honest classmates, one run per assignment; what each left."""
     import os
     import time
 
-    root = tmp_path_factory.mktemp("hostile")
-    inbox, home, csv_path = root / "inbox", root / "home", root / "grades.csv"
-    inbox.mkdir()
-    home.mkdir()
-    (home / "notes.txt").write_text("the teacher's own file")
-    marker = f"softmaxbook-hostile-{os.getpid()}"
-    fill = {"build": built, "inbox": inbox, "csv": csv_path, "home": home, "marker": marker}
-    names = {}
-    for entry, spec in HOSTILE.items():
-        file_name = spec.get("filename", f"{entry}.ipynb".encode())
-        path = os.path.join(os.fsencode(inbox), file_name)
-        if "link" in spec:
-            os.symlink(spec["link"].replace("{build}", str(built)), path)
-            names[entry] = file_name.decode()
-            continue
-        with open(path, "w") as f:
-            nbformat.write(hostile_notebook(built, spec, fill), f)
-        names[entry] = file_name.decode("utf-8", "backslashreplace")
-    for i in range(CLASSMATES):
-        nbformat.write(submission(built, HOSTILE_ASSIGNMENT, "solution"), inbox / f"classmate-{i}.ipynb")
-    teacher = snapshot(built, home)
-    classmates = {p: p.read_bytes() for p in inbox.glob("classmate-*")}
-    out = run_tool("--out", built, "grade", HOSTILE_ASSIGNMENT, inbox, "--csv", csv_path, "--timeout", 10)
-    graded_csv = csv_path.read_bytes()
-    time.sleep(5)  # the detached rewriter would strike after 4 s
-    with open(csv_path, newline="", encoding="utf-8") as f:
-        rows = {r["submission"]: r for r in csv.DictReader(f)}
-    return {"rows": rows, "names": names, "out": out, "teacher": teacher == snapshot(built, home),
+    runs = {}
+    for assignment, bank in HOSTILE.items():
+        root = tmp_path_factory.mktemp(f"hostile-{assignment}")
+        inbox, home, csv_path = root / "inbox", root / "home", root / "grades.csv"
+        inbox.mkdir()
+        home.mkdir()
+        (home / "notes.txt").write_text("the teacher's own file")
+        marker = f"softmaxbook-hostile-{os.getpid()}"
+        fill = {"build": built, "inbox": inbox, "csv": csv_path, "home": home, "marker": marker}
+        names = {}
+        for entry, spec in bank.items():
+            file_name = spec.get("filename", spec.get("path", f"{entry}.ipynb").encode())
+            path = os.path.join(os.fsencode(inbox), file_name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            names[entry] = file_name.decode("utf-8", "backslashreplace")
+            if "link" in spec:
+                os.symlink(spec["link"].replace("{build}", str(built)), path)
+                continue
+            with open(path, "w") as f:
+                nbformat.write(hostile_notebook(built, assignment, spec, fill), f)
+        for i in range(CLASSMATES):
+            nbformat.write(submission(built, assignment, "solution"), inbox / f"classmate-{i}.ipynb")
+        teacher = snapshot(built, home)
+        classmates = {p: p.read_bytes() for p in inbox.glob("classmate-*")}
+        out = run_tool("--out", built, "grade", assignment, inbox, "--csv", csv_path, "--timeout", 10)
+        graded_csv = csv_path.read_bytes()
+        time.sleep(5)  # the detached rewriter would strike after 4 s
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            rows = {r["submission"]: r for r in csv.DictReader(f)}  # raw cells, as a spreadsheet reads them
+        pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "grades").glob("feedback-*.html")}
+        runs[assignment] = {
+            "rows": rows, "names": names, "out": out, "pages": pages, "teacher": teacher == snapshot(built, home),
             "classmates": classmates == {p: p.read_bytes() for p in inbox.glob("classmate-*")},
-            "csv": graded_csv == csv_path.read_bytes(), "survivors": survivors(marker)}
+            "csv": graded_csv == csv_path.read_bytes(), "survivors": survivors(marker),
+            "inbox": sorted(p.name for p in inbox.rglob("*") if p.name.startswith(("feedback-", "class-report")))}
+    return runs
 
 
-@pytest.mark.parametrize("entry", list(HOSTILE))
-def test_hostile_submission_gets_what_a_correct_grader_gives(hostile, entry):
-    expect = HOSTILE[entry]["expect"]
-    row = hostile["rows"][expect.get("submission", hostile["names"][entry])]
+def feedback_of(run, name):
+    """The feedback page of the row `name` (its page names a readable part of the path and its score)."""
+    pages = [text for text in run["pages"].values() if f"feedback for {html.escape(name)}<" in text]
+    assert len(pages) == 1, (name, len(pages))
+    return pages[0]
+
+
+@pytest.mark.parametrize("assignment, entry", HOSTILE_CASES, ids=[f"{a}:{e}" for a, e in HOSTILE_CASES])
+def test_hostile_submission_gets_what_a_correct_grader_gives(hostile, assignment, entry):
+    run, expect = hostile[assignment], HOSTILE[assignment][entry]["expect"]
+    row = run["rows"][expect.get("submission", run["names"][entry])]
     assert (row["status"], float(row["total"])) == (expect["status"], expect["total"]), row
     assert row["flags"] == "; ".join(expect["flags"]), row
     assert expect.get("reason", "") in row["reason"], row
+    assert float(row["seconds"]) < 10 + 30, row  # its limit, and the grader's own work's bound
+    if "feedback_excludes" in expect:
+        page = feedback_of(run, row["submission"])
+        leaked = [text for text in expect["feedback_excludes"] if text in page]
+        assert not leaked, (leaked, page[-2000:])
 
 
-def test_hostile_run_leaves_everyone_else_untouched(hostile):
-    assert hostile["teacher"], "the build folder (autograders, hashes) or the teacher's home changed"
-    assert hostile["classmates"], "a classmate's notebook changed"
-    assert hostile["csv"], "the CSV changed after the run ended"
-    assert not hostile["survivors"], f"processes started by submissions are still alive: {hostile['survivors']}"
+@pytest.mark.parametrize("assignment", list(HOSTILE))
+def test_hostile_run_leaves_everyone_else_untouched(hostile, assignment):
+    run = hostile[assignment]
+    assert run["teacher"], "the build folder (autograders, hashes) or the teacher's home changed"
+    assert run["classmates"], "a classmate's notebook changed"
+    assert run["csv"], "the CSV changed after the run ended"
+    assert not run["survivors"], f"processes started by submissions are still alive: {run['survivors']}"
+    assert not leftover_cgroups(), leftover_cgroups()
     for i in range(CLASSMATES):
-        row = hostile["rows"][f"classmate-{i}.ipynb"]
-        assert (row["status"], row["total"], row["flags"]) == ("graded", "6", ""), row
-    assert len(hostile["rows"]) == len(HOSTILE) + CLASSMATES
+        row = run["rows"][f"classmate-{i}.ipynb"]
+        assert (row["status"], row["total"], row["flags"]) == ("graded", row["possible"], ""), row
+    # one row and one feedback page per file, and nothing written into the inbox
+    assert len(run["rows"]) == len(HOSTILE[assignment]) + CLASSMATES
+    assert len(run["pages"]) == len(run["rows"]) and not run["inbox"]
 
 
 def test_the_autograder_zip_grades_the_solution_through_otter_run_alone(built, tmp_path):
