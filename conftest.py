@@ -3,11 +3,13 @@ slow, and the figure check that strict nbval lacks. Fixtures live in tests/conft
 
 import pytest
 
-# `make test-fast` leaves out what needs a browser, a site build, a wheel build or grading.
+# `make test-fast` leaves out what needs a browser, a site build, a wheel build, a JupyterLab
+# server or grading. This is the one place tests are marked slow, a whole file at a time (no
+# `pytestmark` or `@pytest.mark.slow` in the files).
 # (Under pytest-xdist, `make test` runs with --dist loadfile: a file's tests share one worker,
 # so a notebook's cells share one kernel and a module's browser, site build or handouts.)
 SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterlab.py", "test_packaging.py",
-              "test_classroom.py"}
+              "test_classroom.py", "test_lab.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -208,14 +208,24 @@ def test_the_result_dtype_is_the_documented_one(f, dtype):
 
 
 def test_longdouble_is_computed_in_longdouble():
-    # where longdouble is wider than float64 (x86-64: 80-bit), softmax keeps its extra digits;
-    # everywhere it agrees with the float64 result to float64 rounding
-    z = np.array([0.0, -20.0, 1e-3], dtype=np.longdouble)
-    for f, ref in [(sb.softmax, ref_softmax), (sb.log_softmax, ref_log_softmax)]:
-        out = f(z)
-        assert out.dtype == np.longdouble
-        assert_allclose(out.astype(np.float64), ref(z.astype(np.float64)), rtol=1e-15)
-    assert_allclose(float(sb.logsumexp(z)), ref_logsumexp(z.astype(np.float64)), rtol=1e-15)
+    # Where longdouble is wider than float64 (x86-64: 80 bits, eps 1.1e-19) the results keep
+    # its extra digits: within 32 of its ulps (3.5e-18 there) of mpmath at 40 digits, which a
+    # float64 step anywhere inside (errors of 1e-16) misses. Compared in mpmath, exactly: a
+    # float64 comparison would pass either way. Where longdouble is float64 (eps 2.2e-16),
+    # this checks float64's accuracy.
+    z = np.array([0.0, -20.0, 1e-3], dtype=np.longdouble)  # float64 values: mpf(float(v)) is exact
+    rtol = 32 * np.finfo(np.longdouble).eps
+    with mpmath.workdps(40):
+        x = [mpmath.mpf(float(v)) for v in z]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in x))
+        expected = {sb.softmax: [mpmath.exp(v - lse) for v in x], sb.log_softmax: [v - lse for v in x],
+                    sb.logsumexp: [lse]}
+        for f, ref in expected.items():
+            out = np.atleast_1d(f(z))
+            assert out.dtype == np.longdouble
+            for o, r in zip(out, ref, strict=True):
+                num, den = o.as_integer_ratio()  # the longdouble exactly
+                assert abs(mpmath.mpf(num) / den - r) <= rtol * abs(r), (f.__name__, o, r)
 
 
 def test_reference_cache_key_sees_the_reference_function(monkeypatch):

@@ -1,6 +1,10 @@
-"""Seeded spirals: shape, balance, reproducibility."""
+"""Seeded data: the spirals' shape, balance and reproducibility; mini-batches that cover
+every index once."""
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 import softmaxbook as sb
@@ -52,3 +56,39 @@ def test_seed_may_be_a_generator():
     assert_array_equal(sb.make_spirals(5, 2, seed=rng)[0], sb.make_spirals(5, 2, seed=0)[0])
     assert not np.array_equal(sb.make_spirals(5, 2, seed=rng)[0], sb.make_spirals(5, 2, seed=0)[0])
     assert sb.make_spirals(5, 2, seed=None)[0].shape == (10, 2)
+
+
+# --- minibatches -----------------------------------------------------------------------------
+
+@given(n=st.integers(1, 300), batch_size=st.integers(1, 400), seed=st.integers(0, 2**32 - 1))
+def test_minibatches_cover_every_index_once(n, batch_size, seed):
+    batches = list(sb.minibatches(n, batch_size, np.random.default_rng(seed)))
+    sizes = [batch.size for batch in batches]
+    assert sizes == [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else []), sizes
+    assert_array_equal(np.sort(np.concatenate(batches)), np.arange(n))
+    assert all(batch.dtype.kind == "i" for batch in batches)
+
+
+def test_minibatches_are_seeded_and_shuffled():
+    def order(rng):
+        return np.concatenate(list(sb.minibatches(100, 16, rng)))
+
+    assert_array_equal(order(np.random.default_rng(5)), order(np.random.default_rng(5)))
+    assert not np.array_equal(order(np.random.default_rng(5)), order(np.random.default_rng(6)))
+    assert not np.array_equal(order(np.random.default_rng(5)), np.arange(100))  # shuffled at all
+    rng = np.random.default_rng(5)
+    assert not np.array_equal(order(rng), order(rng))  # a fresh permutation on every call
+
+
+@pytest.mark.parametrize("args, error, message", [
+    ((0, 4, np.random.default_rng(0)), ValueError, r"^`n` must be an integer >= 1; got 0$"),
+    ((10.0, 4, np.random.default_rng(0)), TypeError, r"^`n` must be an integer; got 10.0$"),
+    ((10, 0, np.random.default_rng(0)), ValueError, r"^`batch_size` must be an integer >= 1; got 0$"),
+    ((10, True, np.random.default_rng(0)), TypeError, r"^`batch_size` must be an integer; got True$"),
+    ((10, 4, 0), TypeError, r"^`rng` must be a numpy Generator, e.g. np.random.default_rng\(0\); got int$"),
+    ((10, 4, np.random.RandomState(0)), TypeError, r"^`rng` must be a numpy Generator.*; got RandomState$"),
+])
+def test_minibatches_bad_input(args, error, message):
+    # refused at the call, not at the first batch
+    with pytest.raises(error, match=message):
+        sb.minibatches(*args)

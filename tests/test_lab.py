@@ -31,7 +31,6 @@ def outside_address():
             return None
 
 
-@pytest.mark.slow
 def test_make_lab_serves_the_chapters_on_loopback_only(tmp_path):
     port = free_port()
     args = f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN}"

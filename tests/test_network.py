@@ -79,18 +79,38 @@ def test_init_scales():
     assert_array_equal(params["b2"], 0)
 
 
-def test_forward_backward_and_predict_agree_with_the_fused_call():
+def test_forward_backward_and_predict_against_numpy_and_central_differences():
+    # Each public route against one that does not go through the package's private helpers
+    # (_forward, _backward, _loss): the network and its mean cross-entropy written out in
+    # NumPy, and their gradients by central differences of those NumPy functions.
     X, y = sb.make_spirals(n_per_class=6, n_classes=3, seed=2)
+    rng = np.random.default_rng(2)
     params = sb.init_mlp(2, 5, 3, seed=2)
     params["W2"] *= 50
+    params["b1"] = rng.normal(0, 0.5, 5)  # b1 = 0 puts the spirals' centre (X = 0) on relu's kink
+    G = rng.normal(size=(X.shape[0], 3))  # an upstream gradient for mlp_backward
+
+    def logits_of(p):
+        return np.maximum(X @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+
+    def mean_nll(Z):
+        m = Z.max(axis=1)
+        return np.mean(m + np.log(np.exp(Z - m[:, None]).sum(axis=1)) - Z[np.arange(y.size), y])
+
     logits, cache = sb.mlp_forward(params, X)
-    assert_allclose(logits, np.maximum(X @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"], rtol=1e-14)
+    assert_allclose(logits, logits_of(params), rtol=1e-14)
     loss, grads = sb.mlp_loss_and_grads(params, X, y)
-    assert loss == sb.cross_entropy(logits, y)
-    by_parts = sb.mlp_backward(params, cache, sb.cross_entropy_grad(logits, y))
+    assert_allclose(loss, mean_nll(logits_of(params)), rtol=1e-14)
+    backward = sb.mlp_backward(params, cache, G)
     for name in params:
-        assert_array_equal(grads[name], by_parts[name])
-    assert_array_equal(sb.predict(params, X), np.argmax(logits, axis=1))
+        def moved(v, name=name):
+            return logits_of({**params, name: v})
+
+        numeric_loss = sb.numerical_gradient(lambda v: mean_nll(moved(v)), params[name])
+        numeric_G = sb.numerical_gradient(lambda v: np.sum(moved(v) * G), params[name])
+        assert sb.relative_error(grads[name], numeric_loss) < 1e-7, name
+        assert sb.relative_error(backward[name], numeric_G) < 1e-7, name
+    assert_array_equal(sb.predict(params, X), np.argmax(logits_of(params), axis=1))
 
 
 def test_layers_on_integer_input_compute_in_float64():

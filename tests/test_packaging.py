@@ -25,8 +25,6 @@ import softmaxbook as sb
 from browser import RecordedPage, serve
 from widget_checks import check_widget, numbers
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parent.parent
 WIDGETS = ROOT / "src" / "softmaxbook" / "widgets"
 TIMEOUT = 900  # seconds for one pip command: the first install may download NumPy and matplotlib

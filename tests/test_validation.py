@@ -658,6 +658,45 @@ def test_spirals_arguments(kwargs, message):
         sb.make_spirals(**kwargs)
 
 
+# --- the plots (the `plots` extra) ----------------------------------------------------------
+
+def regions(**changes):
+    """plot_decision_regions on a fresh Axes, with valid arguments but for `changes`."""
+    sbp = pytest.importorskip("softmaxbook.plots")
+    from matplotlib.figure import Figure
+
+    args = {"ax": Figure().add_subplot(), "predict": lambda P: (P[:, 0] > 0).astype(int), "X": X2, "y": [0, 1],
+            "resolution": 10}
+    return sbp.plot_decision_regions(**{**args, **changes})
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"ax": [1, 2]}, TypeError, r"^`ax` must be a matplotlib Axes, e\.g\. from plt\.subplots\(\); got list$"),
+    ({"predict": "argmax"}, TypeError, r"^`predict` must be callable; got str$"),
+    ({"X": STRINGS}, TypeError, r"^`X` must hold real numbers; got dtype <U1$"),
+    ({"X": [0.5, -1.0]}, ValueError, r"^`X` must have shape \(N, 2\); got shape \(2,\)$"),
+    ({"X": np.ones((2, 3))}, ValueError, r"^`X` must have shape \(N, 2\); got shape \(2, 3\)$"),
+    ({"X": np.zeros((0, 2)), "y": []}, ValueError, r"^`X` must not be empty; got shape \(0, 2\)$"),
+    ({"X": [[0.0, NAN], [1.0, 2.0]]}, ValueError, r"^`X` must be finite; got nan or inf$"),
+    ({"y": ["a", "b"]}, TypeError, r"^`y` must be integer class labels; got dtype <U1$"),
+    ({"y": [0, 1.5]}, ValueError, r"^`y` must be integers; got 1.5 at position 1$"),
+    ({"y": [0, -1]}, ValueError, r"^`y` must be integers in \[0, K\); got -1 at position 1$"),
+    ({"y": [0]}, ValueError, r"^`y` has 1 entries but `X` has 2 rows$"),
+    ({"resolution": 1}, ValueError, r"^`resolution` must be an integer >= 2; got 1$"),
+    ({"resolution": 10.0}, TypeError, r"^`resolution` must be an integer; got 10.0$"),
+    # what predict returns is checked too: M integer classes for the M points of the grid
+    # (the grid starts at the smallest x1 of X2 less the pad, 0.5 - 0.1)
+    ({"predict": lambda P: P[:, 0]}, ValueError, r"^`predict\(points\)` must be integers; got 0.4 at position 0$"),
+    ({"predict": lambda P: np.zeros(3, int)}, ValueError,
+     r"^`predict\(points\)` has 3 entries but the grid of 10 x 10 points has 100 rows$"),
+])
+def test_plot_decision_regions_arguments(kwargs, error, message):
+    with pytest.raises((TypeError, ValueError)) as info:
+        regions(**kwargs)
+    assert type(info.value) is error, (type(info.value), info.value)
+    assert re.search(message, str(info.value)), str(info.value)
+
+
 # --- the bugs of a review, each with its story ------------------------------------------------
 
 K_MAX = 2**20
@@ -679,6 +718,22 @@ def test_train_mlp_bounds_the_inferred_number_of_classes(y, shown):
                rf"label \+ 1\); got {shown} at position 1$")
     with pytest.raises(ValueError, match=message):
         sb.train_mlp(X2, y, epochs=1)
+
+
+def test_plot_decision_regions_draws_any_number_of_classes_given_as_lists():
+    # Bug story: the README says every public function validates its input, but with 7
+    # classes this raised IndexError (the palette has 6 colours), and given lists it raised
+    # AttributeError (`X.min`). Past six classes each class now keeps a look of its own.
+    sbp = pytest.importorskip("softmaxbook.plots")
+    from matplotlib.figure import Figure
+
+    X, y = sb.make_spirals(n_per_class=4, n_classes=13, seed=0)
+    ax = Figure().add_subplot()
+    sbp.plot_decision_regions(ax, lambda P: np.arange(len(P)) % 13, X.tolist(), y.tolist(), resolution=20)
+    handles, labels = ax.get_legend_handles_labels()
+    assert labels == [f"class {c}" for c in range(13)]
+    looks = {(tuple(h.get_facecolor()[0]), h.get_paths()[0].vertices.round(6).tobytes()) for h in handles}
+    assert len(looks) == 13  # colour and marker together tell every class apart
 
 
 def test_the_largest_inferred_number_of_classes_is_accepted():

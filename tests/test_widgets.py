@@ -1,5 +1,6 @@
 """The widget classes on the Python side: traits, validation, and what they ship to JS."""
 
+import html.parser
 import json
 import re
 import subprocess
@@ -87,10 +88,29 @@ def test_standalone_page_is_self_contained():
     assert page.count('<script type="application/vnd.jupyter.widget-view+json">') == 2
 
 
-def test_standalone_html_has_no_assets_folder():
-    # Pages used to load require.js and the widget manager from an `assets` folder.
-    with pytest.raises(TypeError, match="assets"):
-        sw.standalone_html([sw.LossCurve()], assets="vendor")
+class _Links(html.parser.HTMLParser):
+    """Every attribute of the markup that names a URL, as (tag, attribute, value)."""
+
+    URL_ATTRIBUTES = {"src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href", "background"}
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name, value) for name, value in attrs if name in self.URL_ATTRIBUTES]
+
+
+def test_standalone_page_refers_to_no_other_file():
+    # Pages used to load require.js and the widget manager from an `assets` folder beside
+    # them. Parsed as HTML, no tag may point outside the page: a URL attribute holds inline
+    # data (data:...) or a place in the page (#...), never a file, here or on another host.
+    links = _Links()
+    links.feed(sw.standalone_html([w() for w in ALL]))
+    links.close()
+    assert links.found, "the parser found no URL at all (the page has one: its data: icon)"
+    outside = [link for link in links.found if not (link[2] or "").startswith(("data:", "#"))]
+    assert not outside, outside
 
 
 def test_class_names_are_names_and_labels_stay_integers():

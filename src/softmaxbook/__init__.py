@@ -3,7 +3,8 @@
 The one package every chapter of the book imports. Modules, one idea each:
 ``activations`` (sigmoid, softmax, log-sum-exp), ``jacobian``, ``losses``, ``gradcheck``
 (central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
-regression: a linear classifier trained by mini-batch SGD) and ``data``.
+regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded data sets and
+mini-batches) and ``metrics`` (the confusion matrix).
 
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
@@ -12,7 +13,7 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
-from .data import load_digits_split, make_spirals
+from .data import load_digits_split, make_spirals, minibatches
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from .jacobian import softmax_jacobian, softmax_vjp
 from .losses import (
@@ -22,6 +23,7 @@ from .losses import (
     cross_entropy_grad,
     one_hot,
 )
+from .metrics import confusion_matrix
 from .network import (
     dense_backward,
     dense_forward,
@@ -35,12 +37,7 @@ from .network import (
     sgd_step,
     train_mlp,
 )
-from .regression import (
-    confusion_matrix,
-    minibatches,
-    softmax_regression_loss_and_grad,
-    train_softmax_regression,
-)
+from .regression import softmax_regression_loss_and_grad, train_softmax_regression
 
 # The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"

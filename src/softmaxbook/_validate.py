@@ -1,4 +1,4 @@
-"""Input checks shared by every public function.
+"""Input checks the modules share: arrays, logits, labels, distributions, numbers, seeds.
 
 Each checker takes the value and the argument's name, returns a clean value (a NumPy array
 for array arguments), and raises ``TypeError`` (wrong kind of data) or ``ValueError``
@@ -7,14 +7,14 @@ expected and what came: "`labels` must be integers in [0, 5); got 7 at position 
 
 Shapes are given as tuples of sizes and symbols: ``("N", 3)`` accepts any number of rows
 of 3 columns, and the message shows the expectation as written, "(N, 3)".
+
+A check that knows one model's layout lives beside that model, built from these: the MLP's
+parameters, cache and gradients in ``network``, the linear model and its data in ``regression``.
 """
 
 import math
-from collections.abc import Mapping, MutableMapping
 
 import numpy as np
-
-MLP_KEYS = ("W1", "b1", "W2", "b2")
 
 # The most classes a number of classes inferred from the labels (K = max + 1) may be: enough
 # for any data set of this book and far beyond, yet small enough that the (N, K) arrays that
@@ -150,6 +150,21 @@ def check_seed(seed, name="seed"):
     return check_int(seed, name, 0)
 
 
+def check_generator(rng, name="rng"):
+    """`rng` itself, if it is a ``np.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"`{name}` must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
+    return rng
+
+
+def check_fraction(value, name):
+    """`value` as a real number strictly between 0 and 1."""
+    x = check_number(value, name)
+    if not 0 < x < 1:
+        raise ValueError(f"`{name}` must be in (0, 1); got {value}")
+    return x
+
+
 def check_callable(f, name):
     if not callable(f):
         raise TypeError(f"`{name}` must be callable; got {type(f).__name__}")
@@ -251,122 +266,3 @@ def as_distributions(p, shape, name, given_as=None):
 def check_same_shape(a, b, name_a, name_b):
     if a.shape != b.shape:
         raise ValueError(f"`{name_b}` must have the shape of `{name_a}`, {a.shape}; got {b.shape}")
-
-
-# --- the two-layer network ----------------------------------------------------------------
-
-
-def as_mlp_params(params):
-    """The MLP's parameters as a new dict of finite float arrays with consistent shapes.
-
-    `params` is any mapping, read only: a dict, a MappingProxyType, the NpzFile of
-    ``np.load("params.npz")``. W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); keys beyond these four
-    are ignored. The arrays themselves are not copied.
-    """
-    if not isinstance(params, Mapping):
-        raise TypeError(f"`params` must be a mapping (e.g. a dict) with keys {', '.join(MLP_KEYS)}; "
-                        f"got {type(params).__name__}")
-    missing = [key for key in MLP_KEYS if key not in params]
-    if missing:
-        raise ValueError(f"`params` must have keys {', '.join(MLP_KEYS)}; missing {', '.join(missing)}")
-    W1 = as_array(params["W1"], "params['W1']", ("D", "H"))
-    b1 = as_array(params["b1"], "params['b1']", (W1.shape[1],), " (H, the columns of W1)")
-    W2 = as_array(params["W2"], "params['W2']", (W1.shape[1], "K"), " (H, the columns of W1)")
-    b2 = as_array(params["b2"], "params['b2']", (W2.shape[1],), " (K, the columns of W2)")
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-
-
-def as_mlp_inputs(params, X, nonempty=False):
-    """Validated MLP parameters and inputs X of shape (N, D), D the rows of W1."""
-    p = as_mlp_params(params)
-    X = as_array(X, "X", ("N", p["W1"].shape[0]), " (D, the rows of params['W1'])", nonempty)
-    return p, X
-
-
-def as_mlp_cache(cache, p):
-    """The (X, a, h) tuple of `mlp_forward`: X (N, D), a and h (N, H) for parameters p."""
-    if not isinstance(cache, tuple) or len(cache) != 3:
-        raise TypeError(f"`cache` must be the tuple (X, a, h) that mlp_forward returns; got {type(cache).__name__}")
-    d, h = p["W1"].shape
-    X = as_array(cache[0], "cache[0]", ("N", d), " (D, the rows of params['W1'])")
-    why = " (N, the rows of X; H, the columns of params['W1'])"
-    a = as_array(cache[1], "cache[1]", (X.shape[0], h), why)
-    return X, a, as_array(cache[2], "cache[2]", (X.shape[0], h), why)
-
-
-def as_sgd_grads(params, grads):
-    """Check that each gradient matches a float-array parameter it can update in place.
-
-    `params` must be a mutable mapping (its arrays are updated in place and stored back);
-    `grads` any mapping. Returns the gradients as a new dict of finite float arrays;
-    `params` is left as given.
-    """
-    if not isinstance(params, MutableMapping):
-        raise TypeError("`params` must be a mutable mapping (e.g. a dict) of float arrays, updated in place; "
-                        f"got {type(params).__name__}")
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"`grads` must be a mapping (e.g. a dict) of arrays; got {type(grads).__name__}")
-    checked = {}
-    for key, g in grads.items():
-        if key not in params:
-            raise ValueError(f"`grads` has key {key!r} but `params` does not; `params` has {list(params)}")
-        p = params[key]
-        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-            raise TypeError(f"`params[{key!r}]` must be a float ndarray (it is updated in place); got {_kind(p)}")
-        as_array(p, f"params[{key!r}]")
-        checked[key] = as_array(g, f"grads[{key!r}]", p.shape, f" (the shape of params[{key!r}])")
-    return checked
-
-
-def _kind(x):
-    return f"ndarray of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
-
-
-# --- softmax regression and its data ---------------------------------------------------------
-
-
-def check_generator(rng, name="rng"):
-    """`rng` itself, if it is a ``np.random.Generator``."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`{name}` must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
-    return rng
-
-
-def check_fraction(value, name):
-    """`value` as a real number strictly between 0 and 1."""
-    x = check_number(value, name)
-    if not 0 < x < 1:
-        raise ValueError(f"`{name}` must be in (0, 1); got {value}")
-    return x
-
-
-def as_linear_model(W, b, X):
-    """Weights W (D, K), bias b (K,) and inputs X (N, D) with N >= 1, as finite float arrays."""
-    W = as_array(W, "W", ("D", "K"))
-    b = as_array(b, "b", (W.shape[1],), " (K, the columns of `W`)")
-    X = as_array(X, "X", ("N", W.shape[0]), " (D, the rows of `W`)", nonempty=True)
-    return W, b, X
-
-
-def as_classification_data(X, labels, k, X_test=None, labels_test=None):
-    """Inputs X (N, D), N >= 1, their labels in [0, k), and optional held-out data.
-
-    The held-out data are both None or both given: X_test (M, D), M >= 1, and its labels.
-    """
-    X = as_array(X, "X", ("N", "D"), nonempty=True)
-    labels = as_labels(labels, X.shape[0], k, "labels", rows="`X`")
-    if (X_test is None) != (labels_test is None):
-        given, missing = ("X_test", "labels_test") if labels_test is None else ("labels_test", "X_test")
-        raise ValueError(f"`{missing}` must be given with `{given}`; got None")
-    if X_test is not None:
-        X_test = as_array(X_test, "X_test", ("M", X.shape[1]), " (D, the columns of `X`)", nonempty=True)
-        labels_test = as_labels(labels_test, X_test.shape[0], k, "labels_test", rows="`X_test`")
-    return X, labels, X_test, labels_test
-
-
-def as_label_pair(labels, predicted, k):
-    """True and predicted labels, both in [0, k) and of the same length."""
-    labels = as_labels(labels, None, k, "labels")
-    predicted = as_labels(predicted, None, k, "predicted")
-    check_same_shape(labels, predicted, "labels", "predicted")
-    return labels, predicted

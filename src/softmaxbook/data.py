@@ -1,7 +1,9 @@
-"""Seeded data sets: synthetic ones made in code, and scikit-learn's bundled digits.
+"""Seeded data: synthetic sets made in code, scikit-learn's bundled digits, and the
+mini-batches a training loop draws from them.
 
-The same seed gives the same points, or the same split, on every run. Only NumPy is
-imported here: `load_digits_split` imports scikit-learn (the ``data`` extra) when called.
+The same seed gives the same points, the same split, or the same batches on every run.
+Only NumPy is imported here: `load_digits_split` imports scikit-learn (the ``data`` extra)
+when called.
 """
 
 import math
@@ -9,7 +11,7 @@ import math
 import numpy as np
 
 from ._extras import missing_extra
-from ._validate import check_fraction, check_int, check_number, check_seed
+from ._validate import check_fraction, check_generator, check_int, check_number, check_seed
 
 DIGITS_ROWS, DIGITS_CLASSES = 1797, 10  # sklearn.datasets.load_digits: 8x8 images of 0-9
 
@@ -106,3 +108,37 @@ def load_digits_split(test_fraction=0.25, seed=0):
         raise missing_extra("softmaxbook.load_digits_split", "data", err) from None
     X, y = load_digits(return_X_y=True)
     return tuple(train_test_split(X / 16.0, y, test_size=f, random_state=seed, stratify=y))
+
+
+def minibatches(n, batch_size, rng):
+    r"""Split a fresh random permutation of ``range(n)`` into consecutive batches.
+
+    Every index comes exactly once per call; if B does not divide n, the last batch holds
+    the :math:`n \bmod B` left over.
+
+    Parameters
+    ----------
+    n : int
+        The number of examples, at least 1.
+    batch_size : int
+        B, the size of every batch but the last, at least 1 (more than n: one batch).
+    rng : numpy.random.Generator
+        Draws the permutation, at once (so it advances when this is called, not when the
+        batches are iterated): the same seed gives the same batches.
+
+    Returns
+    -------
+    iterator of ndarray of int
+        :math:`\lceil n/B \rceil` index arrays, together a permutation of ``range(n)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> batches = list(sb.minibatches(10, 4, np.random.default_rng(0)))
+    >>> print([b.size for b in batches], np.sort(np.concatenate(batches)))
+    [4, 4, 2] [0 1 2 3 4 5 6 7 8 9]
+    """
+    n, batch_size = check_int(n, "n", 1), check_int(batch_size, "batch_size", 1)
+    order = check_generator(rng).permutation(n)
+    return (order[i:i + batch_size] for i in range(0, n, batch_size))

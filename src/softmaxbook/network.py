@@ -9,26 +9,93 @@ local derivative by the upstream gradient.
 `train_mlp` runs (stochastic) gradient descent on L: `sgd_step` is its update, applied to the
 gradient of the whole training set or of one mini-batch of it.
 
-The public functions validate their arguments, then call the private ones (``_forward``,
-``_backward``, ...) that do the arithmetic on checked arrays: `train_mlp` checks its data
-once, not at every layer of every epoch.
+The public functions validate their arguments (the checks of the parameters, the cache and
+the gradients, which only this module lays out, are here), then call the private ones
+(``_forward``, ``_backward``, ...) that do the arithmetic on checked arrays: `train_mlp`
+checks its data once, not at every layer of every epoch.
 """
+
+from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
-from ._validate import (
-    as_array,
-    as_labels,
-    as_mlp_cache,
-    as_mlp_inputs,
-    as_mlp_params,
-    as_sgd_grads,
-    check_int,
-    check_number,
-    check_seed,
-)
+from ._validate import as_array, as_labels, check_int, check_number, check_seed
+from .data import minibatches
 from .losses import _loss, _loss_and_grad
-from .regression import minibatches
+
+MLP_KEYS = ("W1", "b1", "W2", "b2")
+
+
+# --- checks of the layout only this module makes: parameters, cache, gradients ---------
+
+
+def _as_mlp_params(params):
+    """The MLP's parameters as a new dict of finite float arrays with consistent shapes.
+
+    `params` is any mapping, read only: a dict, a MappingProxyType, the NpzFile of
+    ``np.load("params.npz")``. W1 (D, H), b1 (H,), W2 (H, K), b2 (K,); keys beyond these four
+    are ignored. The arrays themselves are not copied.
+    """
+    if not isinstance(params, Mapping):
+        raise TypeError(f"`params` must be a mapping (e.g. a dict) with keys {', '.join(MLP_KEYS)}; "
+                        f"got {type(params).__name__}")
+    missing = [key for key in MLP_KEYS if key not in params]
+    if missing:
+        raise ValueError(f"`params` must have keys {', '.join(MLP_KEYS)}; missing {', '.join(missing)}")
+    W1 = as_array(params["W1"], "params['W1']", ("D", "H"))
+    b1 = as_array(params["b1"], "params['b1']", (W1.shape[1],), " (H, the columns of W1)")
+    W2 = as_array(params["W2"], "params['W2']", (W1.shape[1], "K"), " (H, the columns of W1)")
+    b2 = as_array(params["b2"], "params['b2']", (W2.shape[1],), " (K, the columns of W2)")
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def _as_mlp_inputs(params, X, nonempty=False):
+    """Validated MLP parameters and inputs X of shape (N, D), D the rows of W1."""
+    p = _as_mlp_params(params)
+    X = as_array(X, "X", ("N", p["W1"].shape[0]), " (D, the rows of params['W1'])", nonempty)
+    return p, X
+
+
+def _as_mlp_cache(cache, p):
+    """The (X, a, h) tuple of `mlp_forward`: X (N, D), a and h (N, H) for parameters p."""
+    if not isinstance(cache, tuple) or len(cache) != 3:
+        raise TypeError(f"`cache` must be the tuple (X, a, h) that mlp_forward returns; got {type(cache).__name__}")
+    d, h = p["W1"].shape
+    X = as_array(cache[0], "cache[0]", ("N", d), " (D, the rows of params['W1'])")
+    why = " (N, the rows of X; H, the columns of params['W1'])"
+    a = as_array(cache[1], "cache[1]", (X.shape[0], h), why)
+    return X, a, as_array(cache[2], "cache[2]", (X.shape[0], h), why)
+
+
+def _as_sgd_grads(params, grads):
+    """Check that each gradient matches a float-array parameter it can update in place.
+
+    `params` must be a mutable mapping (its arrays are updated in place and stored back);
+    `grads` any mapping. Returns the gradients as a new dict of finite float arrays;
+    `params` is left as given.
+    """
+    if not isinstance(params, MutableMapping):
+        raise TypeError("`params` must be a mutable mapping (e.g. a dict) of float arrays, updated in place; "
+                        f"got {type(params).__name__}")
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"`grads` must be a mapping (e.g. a dict) of arrays; got {type(grads).__name__}")
+    checked = {}
+    for key, g in grads.items():
+        if key not in params:
+            raise ValueError(f"`grads` has key {key!r} but `params` does not; `params` has {list(params)}")
+        p = params[key]
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"`params[{key!r}]` must be a float ndarray (it is updated in place); got {_kind(p)}")
+        as_array(p, f"params[{key!r}]")
+        checked[key] = as_array(g, f"grads[{key!r}]", p.shape, f" (the shape of params[{key!r}])")
+    return checked
+
+
+def _kind(x):
+    return f"ndarray of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+
+
+# --- the arithmetic, on checked arrays -------------------------------------------------
 
 
 def _forward(p, X):
@@ -247,7 +314,7 @@ def mlp_forward(params, X):
     >>> print(logits.shape, a.shape, np.all(h == np.maximum(a, 0)))
     (5, 3) (5, 8) True
     """
-    return _forward(*as_mlp_inputs(params, X))
+    return _forward(*_as_mlp_inputs(params, X))
 
 
 def mlp_backward(params, cache, dlogits):
@@ -279,8 +346,8 @@ def mlp_backward(params, cache, dlogits):
     >>> print(all(grads[k].shape == params[k].shape for k in params))
     True
     """
-    p = as_mlp_params(params)
-    cache = as_mlp_cache(cache, p)
+    p = _as_mlp_params(params)
+    cache = _as_mlp_cache(cache, p)
     dlogits = as_array(dlogits, "dlogits", (cache[0].shape[0], p["W2"].shape[1]),
                        " (N, the rows of X; K, the columns of params['W2'])")
     return _backward(p, cache, dlogits)
@@ -317,7 +384,7 @@ def mlp_loss_and_grads(params, X, y):
     >>> print(round(loss, 2), round(float(np.log(3)), 2))   # a nearly uniform start
     1.1 1.1
     """
-    p, X = as_mlp_inputs(params, X, nonempty=True)
+    p, X = _as_mlp_inputs(params, X, nonempty=True)
     return _loss_and_grads(p, X, as_labels(y, X.shape[0], p["W2"].shape[1], "y", rows="`X`"))
 
 
@@ -355,7 +422,7 @@ def sgd_step(params, grads, lr):
     >>> print(params["w"])
     [ 0.95 -0.95]
     """
-    grads = as_sgd_grads(params, grads)
+    grads = _as_sgd_grads(params, grads)
     _sgd(params, grads, check_number(lr, "lr", minimum=0))
 
 
@@ -382,7 +449,7 @@ def predict(params, X):
     >>> print(sb.predict(params, np.array([[1.0, 0.0], [0.0, 2.0]])))
     [0 1]
     """
-    return np.argmax(_forward(*as_mlp_inputs(params, X))[0], axis=1)
+    return np.argmax(_forward(*_as_mlp_inputs(params, X))[0], axis=1)
 
 
 def train_mlp(X, y, n_hidden=64, lr=1.0, epochs=1000, seed=0, batch_size=None):

@@ -17,9 +17,11 @@ vertically rather than side by side. Notebooks store them at twice that resoluti
 import numpy as np
 
 from ._extras import missing_extra
+from ._validate import as_array, as_labels, check_callable, check_int
 
 try:
     import matplotlib as mpl
+    from matplotlib.axes import Axes
 except ImportError as err:
     raise missing_extra(__name__, "plots", err) from None
 
@@ -28,6 +30,7 @@ PALETTE = ["#0072B2", "#BD7A00", "#009E73", "#D55E00", "#C2559A", "#3A8FC9"]
 INK = "#595959"  # 7:1 on white
 FIGSIZE = (4.2, 2.8)  # inches, at 100 dpi; see the module's docstring
 FONT_SIZE = 14  # points, every text in a figure (ticks, labels, legends, titles)
+MARKERS = ["o", "s", "^", "D", "v", "P"]  # one per round of the palette, for classes past six
 
 
 def use_book_style():
@@ -74,31 +77,69 @@ def use_book_style():
         set_matplotlib_formats("retina")
 
 
+def _region_arguments(ax, predict, X, y, resolution):
+    """The arguments of `plot_decision_regions`, checked: (predict, X, y, resolution)."""
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes, e.g. from plt.subplots(); got {type(ax).__name__}")
+    X = as_array(X, "X", ("N", 2), nonempty=True)
+    y = as_labels(y, X.shape[0], None, "y", rows="`X`")
+    return check_callable(predict, "predict"), X, y, check_int(resolution, "resolution", 2)
+
+
 def plot_decision_regions(ax, predict, X, y, resolution=200):
     """Shade the plane by the class `predict` gives each point, and draw the data on top.
+
+    The grid spans the data's bounding box padded by 0.1, `resolution` points a side. Class
+    c is drawn in ``PALETTE[c % 6]``; past six classes the colours repeat, so each round of
+    six takes a new marker (36 classes have 36 different looks) and the regions get ink
+    outlines, so that two regions of one colour stay apart.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
         Where to draw.
     predict : callable
-        Maps an (M, 2) array of points to M integer classes.
-    X : ndarray, shape (N, 2)
-        The data points.
-    y : ndarray of int, shape (N,)
-        Their classes.
+        Maps an (M, 2) array of points to M integer classes, >= 0.
+    X : array_like, shape (N, 2)
+        The data points, N >= 1, finite.
+    y : array_like of int, shape (N,)
+        Their classes, >= 0.
     resolution : int, optional
-        Grid points per side.
+        Grid points per side, at least 2.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> import softmaxbook.plots as sbp
+    >>> from matplotlib.figure import Figure
+    >>> X, y = sb.make_spirals(n_per_class=20, n_classes=7, seed=0)
+    >>> def nearest(points):   # the class of the nearest data point
+    ...     return y[np.argmin(((points[:, None] - X[None]) ** 2).sum(axis=-1), axis=1)]
+    >>> ax = Figure().add_subplot()
+    >>> sbp.plot_decision_regions(ax, nearest, X, y, resolution=50)
+    >>> print(ax.get_legend_handles_labels()[1][-1])   # seven classes, one more than the palette
+    class 6
     """
-    pad = 0.1
-    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    classes = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    k = int(max(classes.max(), y.max())) + 1
-    cmap = mpl.colors.ListedColormap(PALETTE[:k])
-    ax.contourf(gx, gy, classes, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.25)
+    predict, X, y, n = _region_arguments(ax, predict, X, y, resolution)
+    (x0, y0), (x1, y1) = X.min(axis=0) - 0.1, X.max(axis=0) + 0.1
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    classes = as_labels(predict(points), n * n, None, "predict(points)", rows=f"the grid of {n} x {n} points")
+    classes = classes.reshape(gx.shape)
+    k, m = max(classes.max(), y.max()) + 1, len(PALETTE)
+    levels = np.arange(k + 1) - 0.5
+    ax.contourf(gx, gy, classes, levels=levels, cmap=mpl.colors.ListedColormap([PALETTE[c % m] for c in range(k)]),
+                alpha=0.25)
+    if k > m:  # colours repeat: outline the regions, so two of one colour stay apart
+        ax.contour(gx, gy, classes, levels=levels, colors=INK, linewidths=0.6)
     for c in range(k):
-        ax.scatter(*X[y == c].T, s=14, color=PALETTE[c], label=f"class {c}", edgecolors="none")
+        ax.scatter(*X[y == c].T, s=14, color=PALETTE[c % m], marker=MARKERS[c // m % len(MARKERS)],
+                   label=f"class {c}", edgecolors="none")
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")

@@ -16,18 +16,33 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import (
-    as_array,
-    as_classification_data,
-    as_label_pair,
-    as_labels,
-    as_linear_model,
-    check_generator,
-    check_int,
-    check_number,
-    check_seed,
-)
+from ._validate import as_array, as_labels, check_int, check_number, check_seed
+from .data import minibatches
 from .losses import _loss, _loss_and_grad
+
+
+def _as_linear_model(W, b, X):
+    """Weights W (D, K), bias b (K,) and inputs X (N, D) with N >= 1, as finite float arrays."""
+    W = as_array(W, "W", ("D", "K"))
+    b = as_array(b, "b", (W.shape[1],), " (K, the columns of `W`)")
+    X = as_array(X, "X", ("N", W.shape[0]), " (D, the rows of `W`)", nonempty=True)
+    return W, b, X
+
+
+def _as_classification_data(X, labels, k, X_test=None, labels_test=None):
+    """Inputs X (N, D), N >= 1, their labels in [0, k), and optional held-out data.
+
+    The held-out data are both None or both given: X_test (M, D), M >= 1, and its labels.
+    """
+    X = as_array(X, "X", ("N", "D"), nonempty=True)
+    labels = as_labels(labels, X.shape[0], k, "labels", rows="`X`")
+    if (X_test is None) != (labels_test is None):
+        given, missing = ("X_test", "labels_test") if labels_test is None else ("labels_test", "X_test")
+        raise ValueError(f"`{missing}` must be given with `{given}`; got None")
+    if X_test is not None:
+        X_test = as_array(X_test, "X_test", ("M", X.shape[1]), " (D, the columns of `X`)", nonempty=True)
+        labels_test = as_labels(labels_test, X_test.shape[0], k, "labels_test", rows="`X_test`")
+    return X, labels, X_test, labels_test
 
 
 def _penalty(W, l2):
@@ -81,40 +96,6 @@ class SoftmaxRegressionFit(NamedTuple):
                 f"objective {run(self.objective)}, test_loss {test})")
 
 
-def minibatches(n, batch_size, rng):
-    r"""Split a fresh random permutation of ``range(n)`` into consecutive batches.
-
-    Every index comes exactly once per call; if B does not divide n, the last batch holds
-    the :math:`n \bmod B` left over.
-
-    Parameters
-    ----------
-    n : int
-        The number of examples, at least 1.
-    batch_size : int
-        B, the size of every batch but the last, at least 1 (more than n: one batch).
-    rng : numpy.random.Generator
-        Draws the permutation, at once (so it advances when this is called, not when the
-        batches are iterated): the same seed gives the same batches.
-
-    Returns
-    -------
-    iterator of ndarray of int
-        :math:`\lceil n/B \rceil` index arrays, together a permutation of ``range(n)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import softmaxbook as sb
-    >>> batches = list(sb.minibatches(10, 4, np.random.default_rng(0)))
-    >>> print([b.size for b in batches], np.sort(np.concatenate(batches)))
-    [4, 4, 2] [0 1 2 3 4 5 6 7 8 9]
-    """
-    n, batch_size = check_int(n, "n", 1), check_int(batch_size, "batch_size", 1)
-    order = check_generator(rng).permutation(n)
-    return (order[i:i + batch_size] for i in range(0, n, batch_size))
-
-
 def softmax_regression_loss_and_grad(W, b, X, labels, l2=0.0):
     r"""The regularised objective L of softmax regression and its gradients.
 
@@ -159,7 +140,7 @@ def softmax_regression_loss_and_grad(W, b, X, labels, l2=0.0):
     >>> print(round(loss, 6), round(float(np.log(3)), 6), dW.shape, db.round(4))   # zero weights: log K
     1.098612 1.098612 (2, 3) [-0.1667  0.3333 -0.1667]
     """
-    W, b, X = as_linear_model(W, b, X)
+    W, b, X = _as_linear_model(W, b, X)
     labels = as_labels(labels, X.shape[0], W.shape[1], "labels", rows="`X`")
     return _loss_and_grads(W, b, X, labels, check_number(l2, "l2", minimum=0))
 
@@ -231,7 +212,7 @@ def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, 
     True True
     """
     k = check_int(num_classes, "num_classes", 1)
-    X, labels, X_test, labels_test = as_classification_data(X, labels, k, X_test, labels_test)
+    X, labels, X_test, labels_test = _as_classification_data(X, labels, k, X_test, labels_test)
     epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
     lr, l2 = check_number(lr, "lr", minimum=0), check_number(l2, "l2", minimum=0)
     rng, dtype = np.random.default_rng(check_seed(seed)), np.result_type(X, np.float64)
@@ -245,40 +226,3 @@ def train_softmax_regression(X, labels, num_classes, *, epochs, batch_size, lr, 
         history.append(_scores(W, b, X, labels, l2, X_test, labels_test))
     h = np.array(history)
     return SoftmaxRegressionFit(W, b, h[:, 0], h[:, 1] if X_test is not None else None)
-
-
-def confusion_matrix(labels, predicted, num_classes):
-    r"""Count the examples of each true class by the class predicted for them.
-
-    .. math:: M_{ij} = \#\{n : c_n = i,\ \hat c_n = j\}, \qquad \hat c_n = \arg\max_k \hat y_{nk}
-
-    Parameters
-    ----------
-    labels : array_like of int, shape (N,)
-        The true classes, in [0, num_classes).
-    predicted : array_like of int, shape (N,)
-        The predicted classes, in [0, num_classes).
-    num_classes : int
-        K, at least 1.
-
-    Returns
-    -------
-    ndarray of int, shape (K, K)
-        Rows are true classes, columns predicted ones: the entries sum to N and the trace
-        counts the correct predictions.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import softmaxbook as sb
-    >>> C = sb.confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], 3)
-    >>> print(C)
-    [[1 1 0]
-     [0 1 0]
-     [1 0 1]]
-    >>> print(np.trace(C) / C.sum())   # the accuracy
-    0.6
-    """
-    k = check_int(num_classes, "num_classes", 1)
-    labels, predicted = as_label_pair(labels, predicted, k)
-    return np.bincount(k * labels + predicted, minlength=k * k).reshape(k, k)
