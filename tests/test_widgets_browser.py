@@ -214,7 +214,7 @@ def test_host_keeps_the_anywidget_contract(tmp_path, browser):
         # Bug story: an unmounted view's script stayed "seen", so mount() never showed it again.
         p.page.evaluate("softmaxbookWidgets.mount()")
         reports = p.page.eval_on_selector_all(".probe", "els => els.map((e) => JSON.parse(e.dataset.report))")
-        assert reports == [{"seen": [1, 2], "x": 3, "inits": 1}] * 2  # the same model: no second initialize
+        assert reports == [{"seen": [1, 2], "x": 3, "inits": 1}] * 2  # its last view went: a fresh model
         p.page.evaluate("softmaxbookWidgets.mount()")  # nothing left to mount
         assert p.page.locator(".probe").count() == 2
         p.assert_clean()

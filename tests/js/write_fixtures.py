@@ -1,5 +1,7 @@
 """Write the fixtures the JavaScript unit tests compare with: softmaxbook's results on hard
-logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), as JSON.
+logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), and each
+widget's front-end as Python ships it (its bundled `_esm`, its source file and its default
+traits), as JSON.
 
     .venv/bin/python tests/js/write_fixtures.py OUT.json
 
@@ -13,6 +15,7 @@ import sys
 import numpy as np
 
 import softmaxbook as sb
+import softmaxbook.widgets as sw
 
 ROWS = [
     [2.0, 1.0, 0.1],
@@ -59,9 +62,21 @@ def case(z):
         }
 
 
+WIDGETS = {sw.SoftmaxExplorer: "softmax_explorer.js", sw.OverflowLab: "overflow_lab.js",
+           sw.JacobianView: "jacobian_view.js", sw.LossCurve: "loss_curve.js",
+           sw.GradientExplorer: "gradient_explorer.js"}
+
+
+def widget(cls, source):
+    w = cls()
+    state = {k: v for k, v in w.get_state().items() if not k.startswith("_")}
+    return {"name": cls.__name__, "source": source, "esm": w._esm, "state": state}
+
+
 def main(path):
     with open(path, "w") as f:
-        json.dump({"cases": [case(z) for z in ROWS]}, f, indent=1, allow_nan=False)
+        json.dump({"cases": [case(z) for z in ROWS], "widgets": [widget(c, s) for c, s in WIDGETS.items()]},
+                  f, indent=1, allow_nan=False)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Each class is an anywidget: Python holds the inputs as synced traits (``logits``,
 ``temperature``, ``label``, ...), and a small JavaScript front-end (``*.js`` beside this
-file, bundled with ``math.js`` and ``ui.js``) computes and draws the results from them.
+file, an ES module importing ``math.js`` and ``ui.js``, shipped as one module with its
+imports inlined: see ``_bundle.py``) computes and draws the results from them.
 The front-end writes what it computed back into read-only traits (``probs``, ``loss``,
 ``grad``, ...), so Python and the tests can compare them with the package's functions.
 Those traits are empty until a front-end has rendered the widget. ``class_names`` sets the
@@ -21,6 +22,7 @@ import numpy as np
 
 from .._extras import missing_extra
 from .._validate import as_logits, check_row_max
+from ._bundle import bundle
 
 try:
     import anywidget
@@ -35,8 +37,8 @@ _CSS = (_HERE / "widgets.css").read_text()
 
 
 def _bundle(name):
-    """One ES module: the shared numerics and DOM helpers, then the widget's own render."""
-    return "\n".join((_HERE / f).read_text() for f in ("math.js", "ui.js", name))
+    """The widget's front-end as one ES module: its file with what it imports inlined."""
+    return bundle(_HERE / name)
 
 
 def _finite_logits(proposal, k_min=2, k_max=10):

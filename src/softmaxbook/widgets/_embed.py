@@ -8,8 +8,8 @@ from ipywidgets.embed import dependency_state, embed_data, escape_script
 
 _HOST = (Path(__file__).parent / "host.js").read_text()
 
-# The state and the views in the formats ipywidgets.embed writes; host.js, inlined at the
-# end, mounts each view in place.
+# The state and the views in the formats ipywidgets.embed writes; host.js, an ES module
+# inlined at the end, mounts each view in place.
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -26,7 +26,7 @@ _PAGE = """<!DOCTYPE html>
 <h1>{title}</h1>
 {views}
 </main>
-<script>
+<script type="module">
 {host}
 </script>
 </body>
@@ -44,7 +44,7 @@ def standalone_html(widgets, title="softmaxbook widgets"):
     """HTML for one self-contained page that shows `widgets` live, with no kernel.
 
     The page holds everything it needs: the widgets' state (their front-end code included)
-    and a small host script (``host.js``, about 120 lines) that mounts each anywidget
+    and a small host module (``host.js``, about 190 lines) that mounts each anywidget
     through the anywidget front-end contract. It needs no other file, no require.js and
     no widget manager, and requests nothing from any host: it works from a ``file://`` URL
     or any static server.

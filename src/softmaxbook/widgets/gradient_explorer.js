@@ -1,8 +1,12 @@
 // Gradient explorer: logits and the true label -> probabilities, the loss, and the
 // gradient ŷ − y as signed bars, all recomputed together.
 
+import { crossEntropy, crossEntropyGrad, softmax } from "./math.js";
+import { KEEP_KEYS, bars, fmt, h, logitWidget, newId, put, readout, rebuildOnClassCount, redrawFromLogits } from "./ui.js";
+
 function render({ model, el }) {
-  const { root, names, controls, sliders, stale } = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
+  const logits = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
+  const { root, names, controls } = logits;
   // Python refuses logits that leave the label without a class; if the front-end is given
   // such a pair anyway, the label moves to the last class, in view in the select below.
   if (!(model.get("label") < names.length)) put(model, { label: names.length - 1 });
@@ -18,19 +22,16 @@ function render({ model, el }) {
   const drawG = bars(root, names, { signed: true, title: "gradient" });
   const text = readout(root);
 
-  function update() {
-    const z = model.get("logits"), label = model.get("label");
-    if (stale()) return;
+  return redrawFromLogits(model, logits, ["logits", "label"], (z) => {
+    const label = model.get("label");
     const p = softmax(z), loss = crossEntropy(z, label), g = crossEntropyGrad(z, label);
-    z.forEach((x, i) => sliders[i].set(x));
     select.value = String(label);
     drawP(p);
     drawG(g);
     text.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]   ` +
       `probabilities = [${p.map((x) => fmt(x)).join(", ")}]`;
     put(model, { probs: p, loss, grad: g });
-  }
-  return redrawOn(model, ["logits", "label"], update);
+  });
 }
 
 export default { render: rebuildOnClassCount(render) };

@@ -1,85 +1,125 @@
 // A small host for anywidget front-ends on a static page: no kernel, no widget manager, no
 // AMD loader. It reads what ipywidgets.embed writes into a page: the widget state (a script
 // of type STATE below) and, where each widget goes, a view (a script of type VIEW). It mounts
-// every anywidget view in place through the anywidget front-end module contract:
-// render({ model, el }), with model.get / set / on / off / save_changes. Views of other
-// widgets are left to their own manager. Plain browser JavaScript with no build step:
-// standalone_html inlines it into a page.
-(() => {
-  const STATE = "application/vnd.jupyter.widget-state+json";
-  const VIEW = "application/vnd.jupyter.widget-view+json";
+// every anywidget view in place through the anywidget front-end module contract, as
+// anywidget 0.11 does: the module's default export (an object, or a function returning one)
+// or a named `render`; `initialize({ model })` once per model, whose returned function is
+// its cleanup; `render({ model, el })` once per view, whose returned function is the view's
+// cleanup; each given a model with get / set / on / off / save_changes whose listeners
+// belong to it, so removing a view removes the listeners its render added (anywidget calls
+// `model.off(null, null, view)`). `_css` is CSS text, or the URL of a stylesheet; `_esm` is
+// the module's source, or its URL. Views of other widgets are left to their own manager.
+//
+// An ES module: the site loads it with <script type="module">, standalone_html inlines it in
+// one, and Node's tests import createHost to run it on a fake document. On a page it mounts
+// the page's views and exposes its API as window.softmaxbookWidgets.
 
-  // A model as a front-end sees it. As in Backbone (which anywidget's models are), set()
-  // calls the "change:<name>" listeners at once, and only if the value changed. Trait values
-  // are JSON (binary buffers are not supported), so JSON text compares them.
-  function makeModel(state) {
-    const traits = { ...state };
-    const listeners = new Map(); // event name -> Set of callbacks
-    const emit = (event, ...args) => [...(listeners.get(event) || [])].forEach((cb) => cb(...args));
-    const model = {
-      get: (name) => traits[name],
-      set(name, value) {
-        if (JSON.stringify(traits[name]) === JSON.stringify(value)) return;
-        traits[name] = value;
-        emit(`change:${name}`, model, value);
-        emit("change", model);
-      },
-      on(event, cb) {
-        if (!listeners.has(event)) listeners.set(event, new Set());
-        listeners.get(event).add(cb);
-      },
-      off(event, cb) {
-        if (!event) listeners.clear();
-        else if (!cb) listeners.delete(event);
-        else listeners.get(event)?.delete(cb);
-      },
-      save_changes() {}, // no kernel to send the changes to
-      send() {},
-    };
-    return model;
-  }
+export const STATE = "application/vnd.jupyter.widget-state+json";
+export const VIEW = "application/vnd.jupyter.widget-view+json";
+const isHref = (s) => s.startsWith("http://") || s.startsWith("https://");
 
-  // Each distinct front-end source is imported once, as an ES module from a blob: URL (an
-  // _esm that is a URL is imported from there, as anywidget does).
-  const modules = new Map();
+// A model, as a Backbone model (which anywidget's are) behaves for a front-end: set() calls
+// the "change:<name>" listeners, then the "change" ones, at once and only if the value
+// changed; on(event, callback, context) and off(event?, callback?, context?), where off
+// removes every listener matching what it is given (off() removes all). Trait values are
+// JSON (binary buffers are not supported), so JSON text compares them.
+export function makeModel(state) {
+  const traits = { ...state };
+  let listeners = []; // { event, callback, context }
+  const emit = (event, ...args) => listeners.filter((l) => l.event === event).forEach((l) => l.callback(...args));
+  const model = {
+    get: (name) => traits[name],
+    set(name, value) {
+      if (JSON.stringify(traits[name]) === JSON.stringify(value)) return;
+      traits[name] = value;
+      emit(`change:${name}`, model, value);
+      emit("change", model);
+    },
+    on(event, callback, context) {
+      listeners.push({ event, callback, context });
+    },
+    off(event, callback, context) {
+      listeners = listeners.filter((l) => (event != null && l.event !== event) ||
+        (callback != null && l.callback !== callback) || (context != null && l.context !== context));
+    },
+    save_changes() {}, // no kernel to send the changes to
+    send() {},
+  };
+  return model;
+}
+
+// What a front-end is given: the model, with every listener it adds owned by `context`.
+function modelProxy(model, context) {
+  return {
+    get: model.get, set: model.set, save_changes: model.save_changes, send: model.send,
+    on: (event, callback) => model.on(event, callback, context),
+    off: (event, callback) => model.off(event, callback, context),
+  };
+}
+
+// The module for an _esm: imported from its URL, or from a blob: URL holding its source.
+function importEsm(esm) {
+  if (isHref(esm)) return import(esm);
+  const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+  return import(url).finally(() => URL.revokeObjectURL(url));
+}
+
+// A host for the widget views in `document`. `importModule(esm)` imports a front-end (tests
+// give their own: Node cannot import blob: URLs). It mounts the views at once (or when the
+// document has been parsed); `ready` resolves when they have rendered.
+export function createHost({ document = globalThis.document, importModule = importEsm } = {}) {
+  const modules = new Map(); // _esm -> Promise of the widget { initialize?, render? }, each imported once
+  const styles = new Set(); // _css already in the page
+  const instances = new Map(); // model id -> Promise of { model, widget, views, close }
+  const seen = new WeakSet(); // view scripts mounted (or left to another manager)
+  const mounted = new Map(); // mounted element -> { id, script, unmount }
+
   function load(esm) {
     if (!modules.has(esm)) {
-      if (/^https?:\/\//.test(esm)) modules.set(esm, import(esm));
-      else {
-        const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
-        modules.set(esm, import(url).finally(() => URL.revokeObjectURL(url)));
-      }
+      modules.set(esm, (async () => {
+        const mod = await importModule(esm);
+        if (mod.render) return { render: mod.render };
+        const widget = typeof mod.default === "function" ? await mod.default() : mod.default;
+        if (!widget) throw new Error("the widget module has no default export and no render");
+        return widget;
+      })());
     }
     return modules.get(esm);
   }
 
-  const styles = new Set();
   function addStyle(css) {
     if (!css || styles.has(css)) return;
     styles.add(css);
-    document.head.append(Object.assign(document.createElement("style"), { textContent: css }));
+    document.head.append(isHref(css)
+      ? Object.assign(document.createElement("link"), { rel: "stylesheet", href: css })
+      : Object.assign(document.createElement("style"), { textContent: css }));
   }
 
-  // One model per model id, shared by all its views; the widget's initialize() runs once.
-  const instances = new Map(); // model id -> Promise of { model, widget }
+  // One model per model id, shared by its views; the widget's initialize() runs once for it.
+  // When its last view is unmounted it is closed, as a kernel's widget.close() would: the
+  // cleanup initialize returned runs and every listener goes; a later mount starts again from
+  // the state stored in the page.
   function instance(id, { state }) {
     if (!instances.has(id)) {
       instances.set(id, (async () => {
         const model = makeModel(state);
         addStyle(state._css);
-        const mod = await load(state._esm);
-        let widget = mod.default ?? mod; // { initialize?, render }, or a function making it
-        if (typeof widget === "function") widget = await widget();
-        await widget.initialize?.({ model });
-        return { model, widget };
+        const widget = await load(state._esm);
+        const init = Symbol("initialize");
+        const controller = new AbortController();
+        const cleanup = await widget.initialize?.({ model: modelProxy(model, init), signal: controller.signal });
+        const close = () => {
+          instances.delete(id);
+          controller.abort();
+          model.off(null, null, init);
+          if (typeof cleanup === "function") cleanup();
+          model.off();
+        };
+        return { model, widget, views: new Set(), close };
       })());
     }
     return instances.get(id);
   }
-
-  const seen = new WeakSet(); // view scripts mounted (or left to another manager)
-  const scripts = new WeakMap(); // mounted element -> its view script, forgotten on unmount
-  const cleanups = new Map(); // mounted element -> what its render() returned to undo it
 
   async function mountView(script, state) {
     seen.add(script);
@@ -88,10 +128,26 @@
     const el = document.createElement("div");
     el.className = "sb-host";
     script.before(el);
-    scripts.set(el, script);
+    const view = { id, script, unmount: () => {} };
+    mounted.set(el, view);
     try {
-      const { model, widget } = await instance(id, state[id]);
-      cleanups.set(el, await widget.render({ model, el }));
+      const inst = await instance(id, state[id]);
+      inst.views.add(el);
+      const controller = new AbortController();
+      let cleanup;
+      const undo = () => {
+        controller.abort();
+        inst.model.off(null, null, view); // the listeners this view's render added
+        if (typeof cleanup === "function") cleanup();
+        inst.views.delete(el);
+        if (inst.views.size === 0) inst.close();
+      };
+      try {
+        cleanup = await inst.widget.render?.({ model: modelProxy(inst.model, view), el, signal: controller.signal });
+      } finally {
+        if (mounted.has(el)) view.unmount = undo;
+        else undo(); // unmounted while it rendered
+      }
     } catch (err) {
       el.textContent = "This widget could not be shown (the browser's console says why).";
       console.error(`widget ${id}:`, err);
@@ -102,26 +158,31 @@
   function mount(root = document) {
     const state = {};
     for (const s of document.querySelectorAll(`script[type="${STATE}"]`)) Object.assign(state, JSON.parse(s.textContent).state);
-    const views = [...root.querySelectorAll(`script[type="${VIEW}"]`)].filter((s) => !seen.has(s));
-    return Promise.all(views.map((s) => mountView(s, state)));
+    const scripts = [...root.querySelectorAll(`script[type="${VIEW}"]`)].filter((s) => !seen.has(s));
+    return Promise.all(scripts.map((s) => mountView(s, state)));
   }
 
-  // Undo a mounted view: its render's cleanup, then the element. Its script is forgotten, so
-  // a later mount() shows the view again (on the same model: initialize() does not rerun).
+  // Undo a mounted view: its listeners, its render's cleanup, then the element (and, with
+  // its model's last view, the model: see instance()). Its script is forgotten, so a later
+  // mount() shows the view again.
   function unmount(el) {
-    const cleanup = cleanups.get(el);
-    if (typeof cleanup === "function") cleanup();
-    cleanups.delete(el);
-    if (scripts.has(el)) seen.delete(scripts.get(el));
-    scripts.delete(el);
+    const view = mounted.get(el);
+    if (view) {
+      mounted.delete(el);
+      seen.delete(view.script);
+      view.unmount();
+    }
     el.remove();
   }
 
-  // `ready` resolves once the page's widgets have rendered.
-  const ready = document.readyState === "loading"
-    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(mount())))
-    : mount();
-  // model(id): a view's model, as its front-end sees it (tests set traits through it).
+  // model(id): a mounted view's model, as its front-end sees it (tests set traits through it).
   const model = (id) => instances.get(id)?.then((i) => i.model);
-  window.softmaxbookWidgets = { mount, unmount, ready, model };
-})();
+  const ready = document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(mount()), { once: true }))
+    : mount();
+  return { mount, unmount, ready, model };
+}
+
+// On a page: one host for its document (loaded twice, the first one keeps the page).
+export const host = typeof document === "undefined" ? undefined
+  : (globalThis.softmaxbookWidgets ??= createHost());

@@ -2,8 +2,12 @@
 // diagonal s_i(1 - s_i) is outlined, the off-diagonal -s_i s_j shaded by sign. The heat map
 // is a real table (row and column headers, a caption), so screen readers read every value.
 
+import { softmax, softmaxJacobian } from "./math.js";
+import { fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits } from "./ui.js";
+
 function render({ model, el }) {
-  const { root, names, sliders, stale } = logitWidget(el, model, "Softmax Jacobian");
+  const logits = logitWidget(el, model, "Softmax Jacobian");
+  const { root, names } = logits;
   const table = h("table", { class: "sb-heat" },
     h("caption", { text: "Jacobian ∂ŷ_i/∂z_j: row i is the output ŷ_i, column j the logit z_j" }));
   table.append(h("tr", {}, h("td"), ...names.map((n) => h("th", { scope: "col", text: `∂z${n}` }))));
@@ -17,11 +21,8 @@ function render({ model, el }) {
   root.append(h("div", { class: "sb-note",
     text: "Diagonal (outlined): ŷ_i(1 − ŷ_i) ≥ 0. Off-diagonal: −ŷ_i ŷ_j ≤ 0. Every row and every column sums to 0." }));
 
-  function update() {
-    if (stale()) return;
-    const z = model.get("logits");
+  return redrawFromLogits(model, logits, ["logits"], (z) => {
     const s = softmax(z), J = softmaxJacobian(z);
-    z.forEach((x, i) => sliders[i].set(x));
     const scale = Math.max(...J.flat().map(Math.abs), 1e-12);
     J.forEach((row, i) => row.forEach((v, j) => {
       // at most 40% of the colour, so the number printed on it keeps 4.5:1 in both themes
@@ -31,8 +32,7 @@ function render({ model, el }) {
     }));
     text.textContent = `s = [${s.map((x) => fmt(x)).join(", ")}]`;
     put(model, { probs: s, jacobian: J });
-  }
-  return redrawOn(model, ["logits"], update);
+  });
 }
 
 export default { render: rebuildOnClassCount(render) };

@@ -1,5 +1,7 @@
 // Loss curve: the true class's probability p -> the cross-entropy -ln p, point marked.
 
+import { fmt, h, put, readout, redrawOn, slider, widgetRoot } from "./ui.js";
+
 function render({ model, el }) {
   const root = widgetRoot(el, "Cross-entropy loss −ln p");
   const controls = h("div", { class: "sb-controls" });

@@ -1,6 +1,9 @@
 // Overflow lab: push one logit from 0 to 1000 and watch the naive softmax break first in
 // float32 (e^88.7 overflows) and then in float64 (e^709.8), while the stable one never does.
 
+import { jsonSafe, naiveSoftmax, softmax, stableSoftmax32 } from "./math.js";
+import { fmt, h, put, readout, redrawOn, slider, widgetRoot } from "./ui.js";
+
 function render({ model, el }) {
   const root = widgetRoot(el, "Overflow lab");
   const controls = h("div", { class: "sb-controls" });

@@ -1,7 +1,11 @@
 // Softmax explorer: logit sliders and a temperature slider -> probability bars.
 
+import { softmax } from "./math.js";
+import { bars, fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits, slider } from "./ui.js";
+
 function render({ model, el }) {
-  const { root, names, controls, sliders, stale } = logitWidget(el, model, "Softmax explorer");
+  const logits = logitWidget(el, model, "Softmax explorer");
+  const { root, names, controls } = logits;
   // Temperature on a log scale, 0.01 to 100: the slider holds log10(T) and shows (and
   // announces) T itself.
   const tSlider = slider(controls, {
@@ -15,17 +19,14 @@ function render({ model, el }) {
   root.append(h("div", { class: "sb-note", text: "T → 0: all mass on the largest logit. T → ∞: uniform, 1/K each." }));
   const sum = readout(root);
 
-  function update() {
-    if (stale()) return;
-    const z = model.get("logits"), T = model.get("temperature");
+  return redrawFromLogits(model, logits, ["logits", "temperature"], (z) => {
+    const T = model.get("temperature");
     const p = softmax(z.map((x) => x / T));
-    z.forEach((x, i) => sliders[i].set(x));
     tSlider.set(Math.log10(T));
     draw(p);
     sum.textContent = `probabilities: [${p.map((x) => fmt(x)).join(", ")}]`;
     put(model, { probs: p });
-  }
-  return redrawOn(model, ["logits", "temperature"], update);
+  });
 }
 
 export default { render: rebuildOnClassCount(render) };

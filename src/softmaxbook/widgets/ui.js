@@ -37,7 +37,7 @@ export function newId(kind) {
 
 // JupyterLab binds the arrow keys to notebook commands and checks the focused element first:
 // this attribute on the control itself keeps the keys for the control.
-const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
+export const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
 
 // A range input with a visible <label>, an aria-label, and an <output> showing its value.
 // Arrow keys, Page Up/Down and Home/End move it (native range behaviour). `show` turns the
@@ -129,6 +129,18 @@ export function redrawOn(model, traits, update) {
   traits.forEach((name) => model.on(`change:${name}`, update));
   update();
   return () => traits.forEach((name) => model.off(`change:${name}`, update));
+}
+
+// What a widget driven by `logits` redraws with: whenever one of `traits` changes (and once
+// now), every slider is set from the logits z, then `draw(z)` draws the rest; nothing while
+// the sliders are stale (their count no longer matches, see logitWidget).
+export function redrawFromLogits(model, { sliders, stale }, traits, draw) {
+  return redrawOn(model, traits, () => {
+    if (stale()) return;
+    const z = model.get("logits");
+    z.forEach((x, i) => sliders[i].set(x));
+    draw(z);
+  });
 }
 
 export function widgetRoot(el, title) {
