@@ -27,7 +27,7 @@ from softmaxbook.classroom.testing import forbid, peak_memory
 @pytest.mark.parametrize("value", [
     None, True, 3, -2.5, float("inf"), float("-inf"), "ünïcode", [1, [2.0, None]], (1, 2), {"a": (1,)},
     np.arange(6.0).reshape(2, 3), np.array([np.nan, -np.inf], np.float32), np.float32(1.5), np.int64(7),
-    np.array([True, False]), np.zeros((0, 3)),
+    np.array([True, False]), np.zeros((0, 3)), np.float64(np.inf), np.float64(-np.inf), np.float32(np.inf),
 ])
 def test_values_cross_the_channel_unchanged(value):
     back = protocol.decode(protocol.encode(value))
@@ -108,6 +108,9 @@ def test_a_request_to_a_reader_that_stopped_reading_has_a_deadline():
 
 HONEST = [
     "import numpy as np\nimport softmaxbook as sb\nimport otter\ngrader = otter.Notebook('02-softmax.ipynb')",
+    "from otter import Notebook\ngrader = Notebook('02-softmax.ipynb')",
+    "%pip install numpy",
+    "import matplotlib.pyplot as plt\nplt.savefig('/tmp/figure.png')",
     "def softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)",
     "import math\nfrom scipy.special import logsumexp\nfor i in range(3):\n    x = math.exp(-i)",
     "grader.check('q1')",

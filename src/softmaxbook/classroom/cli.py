@@ -87,7 +87,7 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     todo = [t for t in todo if not book.done(t[1], t[2])]
     if len(todo) < len(files):
         print(f"{len(files) - len(todo)} already graded in {csv_path} (unchanged files): skipped")
-    t0, n = time.perf_counter(), 0
+    t0, done = time.perf_counter(), 0
     pool = concurrent.futures.ProcessPoolExecutor(jobs, initializer=_start_worker,
                                                   initargs=(zip_bytes, name, kind, limits))
     try:
@@ -99,7 +99,7 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
             except Exception as err:  # a grading process died: this row says so, the others go on
                 result = Result(scores=dict.fromkeys(points, 0.0), status="error",
                                 reason=f"the grader failed on this file: {type(err).__name__}: {err}"[:500])
-            row = book.add(display, digest, result)
+            row, done = book.add(display, digest, result), n
             reports.write_feedback(feedback, name, display, row, result, points)
             note = f"  {result.status}: {result.reason[:300]}" if result.reason or result.status != "graded" else ""
             flags = f"  flags: {row['flags']}" if row["flags"] else ""
@@ -108,7 +108,7 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
             print(reports.printable(line), flush=True)
     except KeyboardInterrupt:
         _stop_pool(pool)
-        print(f"\nstopped: {n - 1} of {len(todo)} graded and written to {csv_path}; "
+        print(f"\nstopped: {done} of {len(todo)} graded and written to {csv_path}; "
               "run the same command again to grade the rest", file=sys.stderr)
         raise SystemExit(130) from None
     pool.shutdown()

@@ -92,7 +92,7 @@ def _node_flags(node):
     found = set()
     for module in _imported(node):
         top = module.split(".")[0]
-        if top == "otter" and module != "otter":
+        if top == "otter" and module not in ("otter", "otter.Notebook"):  # a handout's own import
             found.add(OTTER_INTERNALS)
         elif module.startswith("softmaxbook.classroom"):
             found.add(GRADER)

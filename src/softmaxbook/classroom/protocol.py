@@ -27,16 +27,16 @@ def encode(value):
     """A JSON-ready form of `value`; TypeError for anything but data."""
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return value if np.isfinite(value) else {"float": repr(value)}
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (np.ndarray, np.generic)):  # before int and float: np.float64 is a float
         if np.asarray(value).dtype.kind not in ARRAY_KINDS:
             raise TypeError(f"an array of {np.asarray(value).dtype} is not data the grader can read")
         buf = io.BytesIO()
         np.save(buf, np.asarray(value), allow_pickle=False)
         return {"npy": base64.b64encode(buf.getvalue()).decode(), "scalar": isinstance(value, np.generic)}
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if np.isfinite(value) else {"float": repr(value)}
     if isinstance(value, (list, tuple)):
         items = [encode(v) for v in value]
         return {"tuple": items} if isinstance(value, tuple) else items
