@@ -13,6 +13,7 @@ BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LAB_ARGS ?=
+BOOK_URL ?=
 
 .PHONY: setup lock lab book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
@@ -119,8 +120,9 @@ bench-grading: setup $(BWRAP)
 # in its own sandbox) into a CSV with feedback, and solutions to release; in build/classroom/.
 CLASSROOM := $(BIN)/python -m softmaxbook.classroom
 
+# BOOK_URL=https://... (the teacher's copy of the site): each handout links to its chapter there.
 handouts: setup
-	$(CLASSROOM) build
+	$(CLASSROOM) build $(if $(BOOK_URL),--book-url $(BOOK_URL))
 
 grade: setup $(BWRAP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || \
