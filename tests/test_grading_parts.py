@@ -1,7 +1,7 @@
 """The grader's parts one by one (softmaxbook.classroom): the channel to the sandbox, the
 flags, the grade book and feedback, the score checks, the test helpers, the sandbox's
 command line and limits, the autograder's hash. End to end, with real submissions, the
-banks in tests/test_classroom.py grade through the teacher's command."""
+banks in tests/test_classroom_bank.py and tests/test_classroom_hostile.py grade through the teacher's command."""
 
 import contextlib
 import hashlib

@@ -10,8 +10,6 @@ here without otter, and each handout is checked against them.
 import ast
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,16 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "classroom" / "assignments"
 NAMES = sorted(p.stem for p in MASTERS.glob("*.ipynb"))
 BOOK_URL = "https://example.org/softmax-book"  # a documentation-only domain (RFC 2606)
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """Every handout, built once the way a teacher does (without running the solutions)."""
-    out = tmp_path_factory.mktemp("handouts")
-    run = subprocess.run([sys.executable, "-m", "softmaxbook.classroom", "--masters", str(MASTERS), "--out", str(out),
-                          "build", "--no-run-tests"], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return out
 
 
 def master_tests(name):
