@@ -420,3 +420,12 @@ def test_the_flag_scan_reads_a_bounded_amount_of_code():
     t0 = time.perf_counter()
     found = flags.flags_for_code(["x = 1\n" * 2_000_000])
     assert found == [flags.TOO_LARGE] and time.perf_counter() - t0 < 2
+
+
+def test_feedback_messages_do_not_show_the_teachers_folders():
+    from softmaxbook.classroom.grading import _hide_paths
+
+    where = os.path.dirname(os.path.dirname(sb.__file__))
+    message = f'File "{where}/softmaxbook/losses.py", line 3, and "{os.path.dirname(np.__file__)}/core.py"'
+    hidden = _hide_paths(message)
+    assert where not in hidden and os.path.dirname(np.__file__) not in hidden and "losses.py" in hidden
