@@ -7,10 +7,49 @@ import pytest
 # server or grading. This is the one place tests are marked slow, a whole file at a time (no
 # `pytestmark` or `@pytest.mark.slow` in the files).
 # (Under pytest-xdist, `make test` runs with --dist loadfile: a file's tests share one worker,
-# so a notebook's cells share one kernel and a module's browser, site build or handouts.)
+# so a notebook's cells share one kernel and a module's fixtures run once; see below.)
 SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterlab.py", "test_packaging.py",
               "test_classroom.py", "test_classroom_bank.py", "test_classroom_hostile.py", "test_lab.py",
               "test_handouts.py"}
+
+
+# Under `make test` (-n 2 --dist loadfile) a file is one unit of work, with two changes made by
+# the scheduler below: each test of SPREAD_FILES is a unit of its own (test_site.py has one test
+# per page load, and both workers take them; the book they read is built once per run), and the
+# units go out longest first: LONG_FIRST (a minute or more each), the spread loads, the notebooks,
+# then the rest, so the long units start at once and the short ones even out the end.
+SPREAD_FILES = {"test_site.py"}
+LONG_FIRST = ["test_classroom_bank.py", "test_classroom.py", "test_classroom_hostile.py", "test_packaging.py",
+              "test_handouts.py", "test_widgets_jupyterlab.py", "test_lab.py", "test_widgets_browser.py"]
+
+
+def _work_order(scope):
+    name = scope.split("::", 1)[0].rsplit("/", 1)[-1]
+    if name in LONG_FIRST:
+        return LONG_FIRST.index(name)
+    return len(LONG_FIRST) + (0 if name in SPREAD_FILES else 1 if name.endswith(".ipynb") else 2)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongestFirst(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path.rsplit("/", 1)[-1] in SPREAD_FILES else path
+
+        def _assign_work_unit(self, node):
+            if not getattr(self, "_ordered", False):  # first call: the queue is complete
+                units = sorted(self.workqueue.items(), key=lambda unit: _work_order(unit[0]))  # stable
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self._ordered = True
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
 
 
 def pytest_collection_modifyitems(config, items):

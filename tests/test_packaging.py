@@ -11,6 +11,7 @@ requests nothing else.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -69,8 +70,13 @@ print(json.dumps({
 """
 
 
+# The fresh environment sees only what the wheel installed: no PYTHONPATH (a source tree on it,
+# with its egg-info, would make pip think the package is already installed).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def run(*cmd, cwd):
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
     assert done.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done.stdout
 
@@ -96,11 +102,19 @@ def wheel(outside):
 
 @pytest.fixture(scope="module")
 def venv(outside):
-    """A fresh virtual environment's python, and a working folder beside it."""
-    run(sys.executable, "-m", "venv", str(outside / "venv"), cwd=outside)
+    """A fresh virtual environment's python, and a working folder beside it. It has no pip of
+    its own (`install` runs this pip for it): what it holds is the wheel and what that pulls in."""
+    run(sys.executable, "-m", "venv", "--without-pip", str(outside / "venv"), cwd=outside)
     work = outside / "work"
     work.mkdir()
     return outside / "venv" / "bin" / "python", work
+
+
+def install(python, requirement, cwd):
+    """pip install into the fresh environment, as a user would; without byte-compiling what it
+    installs (only the speed of later imports depends on it, and compiling the extras' thousands
+    of files took half of each install)."""
+    run(sys.executable, "-m", "pip", "--python", str(python), "install", "--no-compile", requirement, cwd=cwd)
 
 
 def probe(python, work, code):
@@ -110,7 +124,7 @@ def probe(python, work, code):
 @pytest.fixture(scope="module")
 def core(wheel, venv):
     python, work = venv
-    run(str(python), "-m", "pip", "install", str(wheel), cwd=work)
+    install(python, str(wheel), cwd=work)
     return probe(python, work, CORE_PROBE)
 
 
@@ -118,7 +132,7 @@ def core(wheel, venv):
 def full(core, wheel, venv):
     """The same environment once the extras are installed (after `core` has looked at it)."""
     python, work = venv
-    run(str(python), "-m", "pip", "install", f"{wheel}[widgets,plots]", cwd=work)
+    install(python, f"{wheel}[widgets,plots]", cwd=work)
     return probe(python, work, FULL_PROBE), work / "page.html"
 
 

@@ -1,13 +1,17 @@
 """The website, built from the notebooks' stored outputs and read in Debian's Chromium.
 
-The book is built once (as `make book` does, warnings are errors) into a scratch folder,
-served on 127.0.0.1, and every page of the table of contents is opened with no internet:
-no request may leave the machine or fail, no console error; all math rendered at build
-time (no math script, no formula a Tab stop); every image described; every widget live
-(moved with the keyboard and checked against softmaxbook); on a phone (390 x 844) and a
-desktop, light and dark: no serious or critical axe-core violation, nothing wider than the
-screen, widgets in the page's colours at 3:1 (graphics) and 4.5:1 (text); figures readable
-at phone width; each page under 1 MB; links resolve; search shows text, not TeX.
+The book is built once per run (as `make book` does, warnings are errors) into a scratch
+folder that the pytest workers share, served on 127.0.0.1, and every page of the table of
+contents is loaded with no internet on a phone (390 x 844) and a desktop (1280 x 900), light
+and dark, and on a small phone (320 x 640) in light. Each load is one test (`test_page`) that
+runs every check for it, so a page costs five loads and five axe-core runs. In every load: no
+request may leave the machine or fail, no console error, no serious or critical axe-core
+violation, nothing wider than the screen, widgets in the page's colours at 3:1 (graphics) and
+4.5:1 (text), no icon webfont; on the phone, figures readable. At 1280 px in light, also: all
+math rendered at build time (no math script, no formula a Tab stop), every image described,
+every widget live (moved with the keyboard and checked against softmaxbook), the page under
+1 MB on a cold cache, its links resolve, and a chapter reads as a lesson. Search shows text,
+not TeX.
 """
 
 import io
@@ -24,6 +28,7 @@ import numpy as np
 import pytest
 import yaml
 from PIL import Image
+from shared_folders import built_once
 from site_checks import (
     AXE,
     AXE_RUN,
@@ -48,15 +53,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"], *(c["file"] for part in TOC["parts"] for c in part["chapters"])]
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+LOADS = {"390-light": (PHONE, "light"), "390-dark": (PHONE, "dark"), "1280-light": (DESKTOP, "light"),
+         "1280-dark": (DESKTOP, "dark"), "320-light": (SMALL_PHONE, "light")}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    try:
-        html = build_book(out, quiet=True)
-    except subprocess.CalledProcessError as err:
-        pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, worker_id):
+    def build(out):
+        try:
+            build_book(out, quiet=True)
+        except subprocess.CalledProcessError as err:
+            pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
+
+    html = built_once(tmp_path_factory, worker_id, "book", build) / "_build" / "html"
     with serve(html) as url:
         yield url, html
 
@@ -79,14 +88,77 @@ def get(url):
         return r.status, r.read()
 
 
+@pytest.mark.parametrize("load", LOADS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page(site, browser, name):
+def test_page(site, browser, name, load):
+    """One load of one page at one width in one theme, and every check for it."""
     url, _ = site
-    p = open_ready(browser, f"{url}/{name}.html")
+    viewport, scheme = LOADS[load]
+    p = RecordedPage(browser, viewport=viewport, color_scheme=scheme)
+    finished = []
+    p.page.on("requestfinished", lambda r: finished.append(r))
+    p.page.goto(f"{url}/{name}.html")
+    p.page.evaluate(READY)
     page = p.page
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    if load == "1280-light":  # before anything else runs in the page: what a cold cache fetches
+        page.wait_for_load_state("networkidle")
+        sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
+        assert sent < 1.0e6, f"{name}: {sent / 1e6:.2f} MB transferred (gzip, cold cache)"
+    failures = check_layout(page, viewport)
+    failures += [f"axe {v['id']} ({v['impact']}) at {v['nodes']}" for v in serious_violations(page)]
+    # admonitions, GitHub links: any page may need an icon, and vendor/icons.css draws them all
+    failures += [f"icon webfont fetched: {r}" for r in p.requests if "webfonts" in r]
+    assert not failures, f"{name} at {load}:\n" + "\n".join(failures)
+    if load == "1280-light":
+        check_math_and_images(page, name)
+        for root in page.locator(".sb-widget").all():  # every widget live: keyboard, numbers
+            check_controls_labelled(root)
+            check_widget(page, root)
+        check_links(page, url)
+        if name in CHAPTERS:
+            check_lesson(page, name)
+    p.assert_clean()  # nothing from another host, no failed request, no console error
+    p.close()
 
-    # All math rendered at build time (HTML for the eye, MathML for screen readers): no math
-    # script, no TeX left in the prose, no formula KaTeX failed on, no formula a Tab stop.
+
+def check_layout(page, viewport):
+    """Nothing wider than the screen (display math and code scroll or wrap in their own boxes);
+    widgets in the page's own colours at 3:1 for graphics and 4.5:1 for text; on the phone,
+    every figure drawn at 2x, shown at its own shape, with text at least as large as the page's
+    small text. Returns what failed."""
+    failures = []
+    overflow = page.evaluate(OVERFLOW)
+    if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
+        failures.append(f"page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
+    for w in page.evaluate(WIDGET_COLOURS):
+        if w["cards"]:
+            failures.append(f"{w['title']} sits on a card: {w['cards']}")
+        low = {k: round(v, 2) for k, v in w["graphics"].items() if v < 3}
+        low |= {k: round(w[k], 2) for k in ("text", "broken") if w[k] < 4.5}
+        if w["cells"] is not None and w["cells"] < 4.5:
+            low["heat-map numbers"] = round(w["cells"], 2)
+        if low:
+            failures.append(f"{w['title']} contrast below 3:1 (graphics) or 4.5:1 (text): {low}")
+    if viewport is PHONE:
+        small = page.evaluate(SMALL_TEXT)
+        text_px = sbp.FONT_SIZE * mpl.rcParams["figure.dpi"] / 72  # at the figure's own size
+        for f in page.evaluate(FIGURE_SIZES):
+            if f["natural"] - 2 * f["width"] not in (0, 1):  # IPython halves an odd width down
+                failures.append(f"{f['src']}: {f['natural']} px PNG for {f['width']} px: not 2x")
+            squash = (f["shown"] / f["shownHeight"]) / (f["natural"] / f["naturalHeight"])
+            if abs(squash - 1) > 0.02:
+                failures.append(f"{f['src']}: shown {squash:.2f} times as wide for its height as drawn")
+            shown = text_px * f["shown"] / f["width"]
+            if shown < small - 0.05:
+                failures.append(f"{f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
+    return failures
+
+
+def check_math_and_images(page, name):
+    """All math rendered at build time (HTML for the eye, MathML for screen readers): no math
+    script, no TeX left in the prose, no formula KaTeX failed on, no formula a Tab stop; every
+    image says what it shows."""
     assert page.locator(".math:not(:has(.katex))").count() == 0
     assert page.locator(".katex").count() >= (20 if name in CHAPTERS else 0)
     assert page.locator(".katex .katex-mathml math").count() == page.locator(".katex").count()
@@ -100,22 +172,48 @@ def test_page(site, browser, name):
         m.querySelectorAll('pre, code, .cell_output, script, .katex').forEach(e => e.remove());
         return m.innerText; }""")
     assert not re.search(r"\$\$|\\frac|\\sum|\\begin|\\operatorname", prose), prose[:500]
-
-    # Every image says what it shows.
     for alt in page.locator("main img").evaluate_all("imgs => imgs.map(i => i.getAttribute('alt'))"):
         assert alt and len(alt) > 15 and not alt.startswith("<Figure"), alt
 
-    # No serious or critical accessibility violation (axe-core, injected from node_modules).
-    violations = serious_violations(page)
-    assert not violations, json.dumps(violations, indent=1)
 
-    # Every widget is live: keyboard input, numbers checked against softmaxbook.
-    for root in page.locator(".sb-widget").all():
-        check_controls_labelled(root)
-        check_widget(page, root)
+LINKS_SEEN = set()  # each link target is fetched once per worker
 
-    p.assert_clean()  # nothing from another host, no failed request, no console error
-    p.close()
+
+def check_links(page, url):
+    """Every link to this site resolves (fetched, not just named); the sidebar lists every chapter."""
+    for h in page.locator("a[href]").evaluate_all("as => as.map(a => a.href)"):
+        target = urldefrag(h)[0]
+        if urlparse(target).hostname == urlparse(url).hostname and target not in LINKS_SEEN:
+            assert get(target)[0] == 200, f"{page.url} links to {target}"
+            LINKS_SEEN.add(target)
+    toc = page.locator("nav.bd-docs-nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert len(toc) >= len(CHAPTERS)
+
+
+def check_lesson(page, chapter):
+    """A chapter reads as a lesson: its learning goal first, how to run it, the set-up cell and
+    the solutions collapsed, its notebook downloadable, its sources cited by author and year."""
+    first = page.locator("main section p").first.inner_text()
+    assert first.startswith("Learning goal:"), (chapter, first)
+    how = page.locator("main a[href$='intro.html#run-it-yourself']")  # how to run the download
+    assert how.count() == 1 and "make lab" in how.locator("xpath=..").inner_text(), chapter
+    setup = page.locator(".cell.tag_hide-input").first  # imports and seeds: collapsed
+    assert setup.count() and not setup.locator(".cell_input pre").first.is_visible(), chapter
+    for solution in page.locator(".cell.tag_hide-cell").all():  # exercise solutions: behind a toggle
+        assert not solution.locator("pre").first.is_visible(), chapter
+        summary = solution.locator("summary")  # says what it hides, to the eye and to screen readers
+        assert summary.inner_text().strip() == "Solution" and summary.get_attribute("aria-label") is None, chapter
+    assert page.locator(".cell.tag_hide-cell").count() >= 2, chapter
+    (download,) = page.locator("a[href$='.ipynb']").evaluate_all("as => [...new Set(as.map(a => a.href))]")
+    status, body = get(download)
+    assert status == 200 and json.loads(body)["nbformat"] == 4, chapter
+    # The teaching apparatus: sources cited by author and year (no bare "[003]" or "seed
+    # article"), worked answers to derivation and conceptual exercises behind "Solution".
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\[00[0-4]\]|seed (article|post|source)|\bseeds? 00\d", text, re.I), chapter
+    assert page.locator("main a[href^='../references.html#']").count() >= 1, chapter
+    answers = page.locator("main details.sd-dropdown summary").all_inner_texts()
+    assert sum(a.strip().startswith("Solution") for a in answers) >= 2, (chapter, answers)
 
 
 def test_every_chapter_has_its_widgets(site):
@@ -123,23 +221,6 @@ def test_every_chapter_has_its_widgets(site):
     counts = {c: (html / f"{c}.html").read_text().count("application/vnd.jupyter.widget-view+json") for c in CHAPTERS}
     for chapter in ("02-softmax", "03-stability", "04-jacobian", "05-cross-entropy", "06-combined-gradient"):
         assert counts[f"chapters/{chapter}"] >= 1, counts
-
-
-def test_links_resolve(site, browser):
-    url, _ = site
-    p = RecordedPage(browser)
-    seen, todo = set(), [f"{url}/{name}.html" for name in PAGES]
-    for page_url in list(todo):
-        p.page.goto(page_url)
-        hrefs = p.page.locator("a[href]").evaluate_all("as => as.map(a => a.href)")
-        for h in hrefs:
-            target = urldefrag(h)[0]
-            if urlparse(target).hostname == urlparse(url).hostname and target not in seen:
-                seen.add(target)
-                assert get(target)[0] == 200, f"{page_url} links to {target}"
-    toc = p.page.locator("nav.bd-docs-nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-    assert len(toc) >= len(CHAPTERS)
-    p.close()
 
 
 def test_reading_experience(site, browser):
@@ -157,29 +238,6 @@ def test_reading_experience(site, browser):
     assert get(f"{url}/notation.html")[0] == 200 and get(f"{url}/references.html")[0] == 200
     with pytest.raises(urllib.error.HTTPError):  # no empty index page
         get(f"{url}/genindex.html")
-    for chapter in CHAPTERS:
-        page.goto(f"{url}/{chapter}.html")
-        first = page.locator("main section p").first.inner_text()
-        assert first.startswith("Learning goal:"), (chapter, first)
-        how = page.locator("main a[href$='intro.html#run-it-yourself']")  # how to run the download
-        assert how.count() == 1 and "make lab" in how.locator("xpath=..").inner_text(), chapter
-        setup = page.locator(".cell.tag_hide-input").first  # imports and seeds: collapsed
-        assert setup.count() and not setup.locator(".cell_input pre").first.is_visible(), chapter
-        for solution in page.locator(".cell.tag_hide-cell").all():  # exercise solutions: behind a toggle
-            assert not solution.locator("pre").first.is_visible(), chapter
-            summary = solution.locator("summary")  # says what it hides, to the eye and to screen readers
-            assert summary.inner_text().strip() == "Solution" and summary.get_attribute("aria-label") is None, chapter
-        assert page.locator(".cell.tag_hide-cell").count() >= 2, chapter
-        (download,) = page.locator("a[href$='.ipynb']").evaluate_all("as => [...new Set(as.map(a => a.href))]")
-        status, body = get(download)
-        assert status == 200 and json.loads(body)["nbformat"] == 4, chapter
-        # The teaching apparatus: sources cited by author and year (no bare "[003]" or "seed
-        # article"), worked answers to derivation and conceptual exercises behind "Solution".
-        text = page.locator("main").inner_text()
-        assert not re.search(r"\[00[0-4]\]|seed (article|post|source)|\bseeds? 00\d", text, re.I), chapter
-        assert page.locator("main a[href^='../references.html#']").count() >= 1, chapter
-        answers = page.locator("main details.sd-dropdown summary").all_inner_texts()
-        assert sum(a.strip().startswith("Solution") for a in answers) >= 2, (chapter, answers)
     p.close()
 
 
@@ -284,52 +342,6 @@ def test_no_solution_or_hidden_test_is_published(site):
     assert not leaked, leaked[:3]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_phone_and_desktop_light_and_dark(site, browser, name):
-    """At 390 x 844 and 1280 x 900 in both themes, and at 320 x 640 in light: nothing wider
-    than the screen (display math and code scroll or wrap in their own boxes), no serious
-    axe-core violation, widgets in the page's own colours at 3:1 for graphics and 4.5:1 for
-    text, no icon webfont fetched, and, on the phone, every figure drawn at 2x, shown at its
-    own shape, with text at least as large as the page's small text."""
-    url, _ = site
-    failures = []
-    for viewport, scheme in [(v, s) for v in (PHONE, DESKTOP) for s in ("light", "dark")] + [(SMALL_PHONE, "light")]:
-        where = f"{viewport['width']} px {scheme}"
-        p = open_ready(browser, f"{url}/{name}.html", viewport=viewport, color_scheme=scheme)
-        page = p.page
-        assert page.evaluate("document.documentElement.dataset.theme") == scheme
-        overflow = page.evaluate(OVERFLOW)
-        if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
-            failures.append(f"{where}: page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
-        failures += [f"{where}: axe {v['id']} ({v['impact']}) at {v['nodes']}" for v in serious_violations(page)]
-        # admonitions, GitHub links: any page may need an icon, and vendor/icons.css draws them all
-        failures += [f"{where}: icon webfont fetched: {r}" for r in p.requests if "webfonts" in r]
-        for w in page.evaluate(WIDGET_COLOURS):
-            if w["cards"]:
-                failures.append(f"{where}: {w['title']} sits on a card: {w['cards']}")
-            low = {k: round(v, 2) for k, v in w["graphics"].items() if v < 3}
-            low |= {k: round(w[k], 2) for k in ("text", "broken") if w[k] < 4.5}
-            if w["cells"] is not None and w["cells"] < 4.5:
-                low["heat-map numbers"] = round(w["cells"], 2)
-            if low:
-                failures.append(f"{where}: {w['title']} contrast below 3:1 (graphics) or 4.5:1 (text): {low}")
-        if viewport is PHONE:
-            small = page.evaluate(SMALL_TEXT)
-            text_px = sbp.FONT_SIZE * mpl.rcParams["figure.dpi"] / 72  # at the figure's own size
-            for f in page.evaluate(FIGURE_SIZES):
-                if f["natural"] - 2 * f["width"] not in (0, 1):  # IPython halves an odd width down
-                    failures.append(f"{where}: {f['src']}: {f['natural']} px PNG for {f['width']} px: not 2x")
-                squash = (f["shown"] / f["shownHeight"]) / (f["natural"] / f["naturalHeight"])
-                if abs(squash - 1) > 0.02:
-                    failures.append(f"{where}: {f['src']}: shown {squash:.2f} times as wide for its height as drawn")
-                shown = text_px * f["shown"] / f["width"]
-                if shown < small - 0.05:
-                    failures.append(f"{where}: {f['src']}: figure text {shown:.1f} px < small text {small:.1f} px")
-        p.assert_clean()
-        p.close()
-    assert not failures, "\n".join(failures)
-
-
 def test_figures_use_the_book_style_text_size():
     """The phone check above assumes every figure's text is the book style's size."""
     sbp.use_book_style()
@@ -340,21 +352,6 @@ def test_figures_use_the_book_style_text_size():
         code = "\n".join("".join(c["source"]) for c in json.loads((ROOT / f"{chapter}.ipynb").read_text())["cells"]
                          if c["cell_type"] == "code")
         assert "sbp.use_book_style()" in code and not re.search(r"fontsize|labelsize|set_size", code), chapter
-
-
-def test_pages_weigh_under_a_megabyte(site, browser):
-    """Cold cache, gzip as web hosts serve: every page under 1.0 MB transferred."""
-    url, _ = site
-    for name in PAGES:
-        p = RecordedPage(browser)
-        finished = []
-        p.page.on("requestfinished", lambda r, into=finished: into.append(r))
-        p.page.goto(f"{url}/{name}.html")
-        p.page.evaluate(READY)
-        p.page.wait_for_load_state("networkidle")
-        sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
-        assert sent < 1.0e6, f"{name}: {sent / 1e6:.2f} MB"
-        p.close()
 
 
 def test_theme_icons_come_from_the_book_stylesheet(site, browser):
@@ -374,5 +371,5 @@ def test_theme_icons_come_from_the_book_stylesheet(site, browser):
                       return [i.tagName, i.className, s.maskImage || s.webkitMaskImage, s.width]; })""")
     assert {"I", "SPAN"} <= {tag for tag, *_ in drawn}, drawn
     assert all(m.startswith("url(") and w != "0px" for _, _, m, w in drawn), drawn
-    p.assert_clean()  # (test_phone_and_desktop_light_and_dark: no page fetches an icon webfont)
+    p.assert_clean()  # (test_page: no page fetches an icon webfont)
     p.close()
