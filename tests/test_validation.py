@@ -68,6 +68,9 @@ VALID = {
                                  "init": (np.zeros((2, 3)), np.zeros(3))},
     "confusion_matrix": {"labels": [0, 2], "predicted": [1, 2], "num_classes": 3},
     "load_digits_split": {"test_fraction": 0.25, "seed": 0},
+    "reliability_curve": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
+    "expected_calibration_error": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
+    "fit_temperature": {"logits": [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], "labels": [0, 1, 1]},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -297,6 +300,22 @@ BAD += [
      r"`predicted` must have the shape of `labels`, \(2,\); got \(3,\)"),
     ("confusion_matrix", "predicted", "non-finite", [NAN, 1], ValueError,
      r"`predicted` must be integers; got nan at position 0"),
+    *[row for name in ("reliability_curve", "expected_calibration_error") for row in [
+        (name, "probs", "kind", STRINGS, TypeError, r"`probs` must hold real numbers; got dtype <U1"),
+        (name, "probs", "shape", [0.9, 0.1], ValueError,
+         r"`probs` must have shape \(N, K\) with N, K >= 1; got shape \(2,\)"),
+        (name, "probs", "non-finite", [[NAN, 0.1], [0.3, 0.7]], ValueError, r"`probs` must be finite probabilities"),
+        (name, "labels", "kind", ["a", "b"], TypeError, r"`labels` must be integer class labels"),
+        (name, "labels", "shape", [0, 1, 1], ValueError, r"`labels` has 3 entries but `probs` has 2 rows"),
+        (name, "labels", "non-finite", [0, NAN], ValueError, r"`labels` must be integers; got nan at position 1"),
+    ]],
+    ("fit_temperature", "logits", "kind", STRINGS, TypeError, r"`logits` must hold real numbers; got dtype <U1"),
+    ("fit_temperature", "logits", "shape", [2.0, 0.0], ValueError, r"`logits` must have shape \(N, K\)"),
+    ("fit_temperature", "logits", "non-finite", [[2.0, 0.0], [0.0, np.inf], [1.0, 0.0]], ValueError,
+     r"`logits` must be finite"),
+    ("fit_temperature", "labels", "kind", ["a", "b", "c"], TypeError, r"`labels` must be integer class labels"),
+    ("fit_temperature", "labels", "shape", [0, 1], ValueError, r"`labels` has 2 entries but `logits` has 3 rows"),
+    ("fit_temperature", "labels", "non-finite", [0, NAN, 1], ValueError, r"`labels` must be integers; got nan"),
     ("load_digits_split", "test_fraction", "kind", "0.25", TypeError,
      r"`test_fraction` must be a real number; got '0.25'"),
     ("load_digits_split", "test_fraction", "non-finite", NAN, ValueError, r"`test_fraction` must be finite; got nan"),
@@ -308,7 +327,8 @@ INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),
         ("make_spirals", ["n_per_class", "n_classes", "seed"]), ("minibatches", ["n", "batch_size"]),
         ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
-        ("confusion_matrix", ["num_classes"])]
+        ("confusion_matrix", ["num_classes"]), ("reliability_curve", ["n_bins"]),
+        ("expected_calibration_error", ["n_bins"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in INTS:
     for _arg in ints:

@@ -4,7 +4,8 @@ The one package every chapter of the book imports. Modules, one idea each:
 ``activations`` (sigmoid, softmax, log-sum-exp), ``jacobian``, ``losses``, ``gradcheck``
 (central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
 regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded data sets and
-mini-batches) and ``metrics`` (the confusion matrix).
+mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
+calibration error) and ``calibration`` (temperature scaling).
 
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
@@ -13,6 +14,7 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
+from .calibration import fit_temperature
 from .data import load_digits_split, make_spirals, minibatches
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from .jacobian import softmax_jacobian, softmax_vjp
@@ -23,7 +25,7 @@ from .losses import (
     cross_entropy_grad,
     one_hot,
 )
-from .metrics import confusion_matrix
+from .metrics import confusion_matrix, expected_calibration_error, reliability_curve
 from .network import (
     dense_backward,
     dense_forward,
@@ -51,5 +53,6 @@ __all__ = [
     "dense_forward", "dense_backward", "relu", "relu_backward", "init_mlp", "mlp_forward",
     "mlp_backward", "mlp_loss_and_grads", "sgd_step", "predict", "train_mlp",
     "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
+    "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
 ]
