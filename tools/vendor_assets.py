@@ -3,12 +3,14 @@
 From node_modules/ (the npm registry, `npm ci`, pinned by package-lock.json): KaTeX's
 stylesheet and fonts (the math itself is rendered to HTML at build time), and the icons the
 theme's buttons show, as one small stylesheet in place of the theme's 1.5 MB Font Awesome
-script. From the package: host.js, which mounts the widgets on the static pages. The site
-serves all of it itself and never asks a CDN.
+script, and mathjs, which reads the formulas readers type into self-check questions (as an ES
+module; see MATHJS below). From the package: host.js, which mounts the widgets on the static
+pages. The site serves all of it itself and never asks a CDN.
 
     python tools/vendor_assets.py
 """
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -17,6 +19,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "web" / "vendor"
+# The package's own copy of mathjs (not committed either): JupyterLab's kernel sends it to a
+# formula question's front-end, and standalone_html inlines it (softmaxbook/widgets/_quiz.py).
+PACKAGE_VENDOR = ROOT / "src" / "softmaxbook" / "widgets" / "vendor"
 
 # source -> destination under web/vendor (a folder copies whole)
 FILES = {
@@ -67,6 +72,35 @@ def icon_css():
     return ICON_CSS + "\n".join(rules) + "\n"
 
 
+# mathjs's browser bundle is a UMD script: as a classic script it sets `window.math`, unless
+# the page has an AMD `define` (then it registers an anonymous module, an error in
+# require.js). Given `module` and `exports` of its own, it takes its CommonJS branch in any
+# page; wrapped so, with the export added, it is an ES module a front-end can import() from
+# a URL or a blob:, which is what the question front-end (widgets/quiz.js) does. Its source
+# map comment goes (the map is not vendored: DevTools would ask for it in vain).
+MATHJS = NODE / "mathjs/lib/browser/math.js"
+MATHJS_MODULE = """// mathjs {version} (Apache-2.0; mathjs.LICENSE.txt beside this file), its browser bundle as an ES module
+const module = {{ exports: {{}} }};
+const exports = module.exports;
+{source}
+export default module.exports;
+"""
+
+
+def mathjs_module():
+    version = json.loads((NODE / "mathjs/package.json").read_text())["version"]
+    source = MATHJS.read_text().replace("//# sourceMappingURL=math.js.map", "").rstrip()
+    return MATHJS_MODULE.format(version=version, source=source)
+
+
+def write_mathjs(folder, name):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(mathjs_module())
+    # mathjs's licence, then the notices of what its bundle holds (decimal.js, complex.js, ...)
+    notices = (NODE / "mathjs/LICENSE").read_text() + "\n" + (NODE / "mathjs/lib/browser/math.js.LICENSE.txt").read_text()
+    (folder / "mathjs.LICENSE.txt").write_text(notices)
+
+
 def main():
     if not NODE.is_dir():
         sys.exit("node_modules/ is missing: run `npm ci` first (make setup does)")
@@ -79,8 +113,12 @@ def main():
         else:
             shutil.copy2(src, dst)
     (VENDOR / "icons.css").write_text(icon_css())
+    write_mathjs(VENDOR / "mathjs", "mathjs.js")
+    shutil.rmtree(PACKAGE_VENDOR, ignore_errors=True)
+    write_mathjs(PACKAGE_VENDOR, "mathjs.js")
     size = sum(f.stat().st_size for f in VENDOR.rglob("*") if f.is_file())
-    print(f"vendored {len(FILES) + 1} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB)")
+    print(f"vendored {len(FILES) + 2} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB), "
+          f"and mathjs into {PACKAGE_VENDOR.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
