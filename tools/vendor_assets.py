@@ -5,13 +5,17 @@ stylesheet and fonts (the math itself is rendered to HTML at build time), and th
 theme's buttons show, as one small stylesheet in place of the theme's 1.5 MB Font Awesome
 script, and mathjs, which reads the formulas readers type into self-check questions (as an ES
 module; see MATHJS below). From the package: host.js, which mounts the widgets on the static
-pages. The site serves all of it itself and never asks a CDN.
+pages, and the self-check questions' shared code (quiz.js with what it imports, minified by
+npm's terser) with the progress store the intro page uses. The site serves all of it itself
+and never asks a CDN.
 
     python tools/vendor_assets.py
 """
 
+import importlib.util
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -29,7 +33,9 @@ FILES = {
     # Every browser the book supports reads woff2, the first source katex.min.css names.
     NODE / "katex/dist/fonts": "katex/fonts",
     ROOT / "src/softmaxbook/widgets/host.js": "widgets-host.js",
+    ROOT / "src/softmaxbook/widgets/quiz_store.js": "quiz-store.js",
 }
+WIDGETS = ROOT / "src/softmaxbook/widgets"
 SKIP = shutil.ignore_patterns("*.woff", "*.ttf")
 
 # The theme's icons (<i class="fa-solid fa-bars">, also on <span>s), drawn by CSS masks from
@@ -101,6 +107,18 @@ def write_mathjs(folder, name):
     (folder / "mathjs.LICENSE.txt").write_text(notices)
 
 
+def quiz_module():
+    """quiz.js with its imports inlined (the package's own bundler), minified by terser: every
+    question on a page shares it, and its size counts against the page's weight."""
+    spec = importlib.util.spec_from_file_location("_bundle", WIDGETS / "_bundle.py")  # stdlib only
+    bundler = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bundler)
+    source = bundler.bundle(WIDGETS / "quiz.js")
+    terser = [shutil.which("node") or "node", str(NODE / "terser/bin/terser"), "--module", "--compress", "--mangle"]
+    done = subprocess.run(terser, input=source, capture_output=True, text=True, check=True)
+    return "// softmaxbook's self-check questions (src/softmaxbook/widgets/quiz.js), bundled and minified\n" + done.stdout
+
+
 def main():
     if not NODE.is_dir():
         sys.exit("node_modules/ is missing: run `npm ci` first (make setup does)")
@@ -114,10 +132,11 @@ def main():
             shutil.copy2(src, dst)
     (VENDOR / "icons.css").write_text(icon_css())
     write_mathjs(VENDOR / "mathjs", "mathjs.js")
+    (VENDOR / "quiz.js").write_text(quiz_module())
     shutil.rmtree(PACKAGE_VENDOR, ignore_errors=True)
     write_mathjs(PACKAGE_VENDOR, "mathjs.js")
     size = sum(f.stat().st_size for f in VENDOR.rglob("*") if f.is_file())
-    print(f"vendored {len(FILES) + 2} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB), "
+    print(f"vendored {len(FILES) + 3} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB), "
           f"and mathjs into {PACKAGE_VENDOR.relative_to(ROOT)}")
 
 

@@ -149,7 +149,10 @@ function render({ model, el, load }) {
     if (result.verdict === "unreadable") return;
     attempts += 1;
     right = right || result.verdict === "right";
-    if (result.verdict === "right") markRight(q.id);
+    if (result.verdict === "right") {
+      markRight(q.id);
+      mark();
+    }
     put(model, { response: part.response(), right: result.verdict === "right" });
     label();
   });
