@@ -151,7 +151,7 @@ def _number_question(q, entry, where):
         value = _number(m, "value", at)
         own = {key: _number(m, key, at, positive=True) for key in ("tolerance", "relative") if key in m}
         reach = own.get("tolerance", 0.0) + own.get("relative", 0.0) * abs(value) if own else span
-        if abs(value - answer) <= reach + span:
+        if abs(value - answer) < reach + span:
             _fail(at, f"{value!r} is within reach of the right answer {answer!r}: it could never be named")
         mistakes.append({"value": value, "says": _text(m, "says", at), **own})
     unit = _text(entry, "unit", where, optional=True)
