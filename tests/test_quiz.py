@@ -42,11 +42,16 @@ def _cells(path):
     return json.loads(path.read_text())["cells"]
 
 
+def _asked(cells):
+    """The ids of the questions these cells ask, in order."""
+    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return re.findall(r'sw\.ask\("([\w-]+)"\)', code)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_the_chapter_asks_its_questions_in_order_and_ends_with_a_check_yourself_set(path):
     cells = _cells(path)
-    asked = [m for c in cells if c["cell_type"] == "code" for m in re.findall(r'sw\.ask\("([\w-]+)"\)', "".join(c["source"]))]
-    assert asked == [q["id"] for q in ALL[path.stem]], "each question once, in the bank's order"
+    assert _asked(cells) == [q["id"] for q in ALL[path.stem]], "each question once, in the bank's order"
     for c in cells:  # on the site the question shows without its one line of code
         if "sw.ask(" in "".join(c["source"]):
             assert "remove-input" in c["metadata"].get("tags", []), "".join(c["source"])
@@ -56,8 +61,7 @@ def test_the_chapter_asks_its_questions_in_order_and_ends_with_a_check_yourself_
     assert '<div class="sb-progress"></div>' in "".join(cells[k]["source"])
     after = [line for j, line in headings if j > k]
     assert after and after[0] in ("## Exercises", "## References"), "the set ends the chapter's teaching"
-    end = [m for c in cells[k:] if c["cell_type"] == "code" for m in re.findall(r'sw\.ask\("([\w-]+)"\)', "".join(c["source"]))]
-    assert len(end) >= 2, "a short set at the end"
+    assert len(_asked(cells[k:])) >= 2, "a short set at the end"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -67,7 +71,8 @@ def test_stored_questions_are_their_banks_entries(path):
     models = json.loads(path.read_text())["metadata"].get("widgets", {}).get(
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     stored = [m["state"]["question"] for m in models.values() if "question" in m["state"]]
-    assert sorted(stored, key=lambda q: q["number"]) == ALL[path.stem], f"{path.name}: re-run tools/execute_notebooks.py"
+    stale = f"{path.name}: re-run tools/execute_notebooks.py"
+    assert sorted(stored, key=lambda q: q["number"]) == ALL[path.stem], stale
 
 
 def test_the_answer_text_and_paper():
@@ -132,7 +137,8 @@ worked = "w"
 
 
 @pytest.mark.parametrize("change, message", [
-    (("kind = \"number\"", "kind = \"essay\""), r"question 1 \(`ch03-good`\): `kind` must be one of choice, number, formula"),
+    (("kind = \"number\"", "kind = \"essay\""),
+     r"question 1 \(`ch03-good`\): `kind` must be one of choice, number, formula"),
     (("id = \"ch03-good\"", "id = \"ch02-good\""), r"`id` must be 'ch03-' then lower-case words"),
     (("decimals = 1", "decimals = 1\ntolerance = 0.1"), r"give exactly one of `decimals`, `tolerance`, `relative`"),
     (("answer = 1.5", "answer = nan"), r"`answer` must be a finite number; got nan"),
@@ -148,7 +154,8 @@ worked = "w"
       "symbols = { x = { kind = \"vector\", means = \"m\" } }"),
      r"symbol `x`: `over` must name a symbol of kind size; got None"),
     (("kind = \"number\"\nprompt = \"p\"\nanswer = 1.5\ndecimals = 1",
-      "kind = \"formula\"\nprompt = \"p\"\nanswer = \"x\"\nequivalent = [\"x\"]\nsymbols = { x = { kind = \"scalar\", means = \"m\" } }"),
+      "kind = \"formula\"\nprompt = \"p\"\nanswer = \"x\"\nequivalent = [\"x\"]\n"
+      "symbols = { x = { kind = \"scalar\", means = \"m\" } }"),
      r"`equivalent` must list at least 3 other right forms"),
     (("kind = \"number\"\nprompt = \"p\"\nanswer = 1.5\ndecimals = 1",
       "kind = \"formula\"\nprompt = \"p\"\nanswer = \"x\"\nequivalent = [\"x\", \"1*x\", \"x+0\"]\n"

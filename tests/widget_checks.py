@@ -114,9 +114,54 @@ CHECKS = {
 }
 
 
+def answer(page, root, q, right=True):
+    """Answer question `q` (its bank entry) in its widget, `root`, with the keyboard: its right
+    answer, or a wrong one (a wrong option, a number far off, or its first listed mistake).
+    Return the feedback's verdict once it has one."""
+    if q["kind"] == "choice":
+        boxes = root.locator("input")
+        for k, option in enumerate(q["options"]):
+            box = boxes.nth(k)
+            wanted = option["right"] if right else k == next(i for i, o in enumerate(q["options"]) if not o["right"])
+            if box.is_checked() != wanted and (wanted or box.get_attribute("type") == "checkbox"):
+                box.focus()
+                page.keyboard.press("Space")
+        root.locator("button.sb-check").focus()
+        page.keyboard.press("Enter")
+    else:
+        if q["kind"] == "number":
+            text = (f"{q['answer']:.{q['decimals']}f}" if "decimals" in q else repr(q["answer"])) if right \
+                else repr(q["answer"] + 1000 * (q["tolerance"] + q["relative"] * abs(q["answer"])) + 7)
+        else:
+            text = q["answer"] if right else q["mistakes"][0]["form"]
+        box = root.locator("input[type=text]")
+        box.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+    feedback = root.locator(".sb-feedback")
+    page.wait_for_function("(f) => ['right', 'wrong', 'unreadable'].includes(f.dataset.verdict)",
+                           arg=feedback.element_handle(), timeout=20_000)
+    return feedback.get_attribute("data-verdict")
+
+
+def check_question(page, root):
+    """A self-check question: the testing contract, and its right answer (from its bank) is right."""
+    from softmaxbook.widgets._bank import find
+
+    q = find(root.get_attribute("data-quiz"))
+    assert root.get_attribute("data-quiz-kind") == q["kind"]
+    assert root.locator(".sb-feedback[aria-live]").count() == 1
+    assert answer(page, root, q) == "right", root.locator(".sb-feedback").inner_text()
+    assert root.locator(".sb-feedback").inner_text().startswith("✓ Right.")
+
+
 def check_widget(page, root):
     """Run the check that fits this widget; return its title."""
     title = root.locator(".sb-title").inner_text()
+    if root.get_attribute("data-quiz"):
+        check_question(page, root)
+        return title
     CHECKS[title](page, root)
     return title
 

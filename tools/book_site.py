@@ -147,7 +147,8 @@ def wire_questions(app, pagename, templatename, context, doctree):
     import json
 
     body = context.get("body", "")
-    questions = app.question_banks.get(pagename.removeprefix("chapters/"), []) if pagename.startswith("chapters/") else []
+    chapter = pagename.removeprefix("chapters/") if pagename.startswith("chapters/") else None
+    questions = app.question_banks.get(chapter, [])
     tags = []
     if questions:
         tags.append(("softmaxbook-quiz", "_static/vendor/quiz.js"))
@@ -156,10 +157,11 @@ def wire_questions(app, pagename, templatename, context, doctree):
         ids = " ".join(q["id"] for q in questions)
         body = body.replace(PROGRESS, f'<div class="sb-progress" data-questions="{ids}"></div>')
     if BOOK_PROGRESS in body:
-        chapters = [{"title": app.env.titles[f"chapters/{name}"].astext(), "href": context["pathto"](f"chapters/{name}"),
-                     "ids": [q["id"] for q in qs]} for name, qs in app.question_banks.items()]
-        body = body.replace(BOOK_PROGRESS, f'<div class="sb-progress sb-book" data-book="{html.escape(json.dumps(chapters))}">'
-                                           "</div>")
+        chapters = [{"title": app.env.titles[f"chapters/{name}"].astext(),
+                     "href": context["pathto"](f"chapters/{name}"), "ids": [q["id"] for q in qs]}
+                    for name, qs in app.question_banks.items()]
+        book = html.escape(json.dumps(chapters))
+        body = body.replace(BOOK_PROGRESS, f'<div class="sb-progress sb-book" data-book="{book}"></div>')
         app.add_js_file("quiz-progress.js", type="module")
     context["body"] = body
     context["metatags"] = context.get("metatags", "") + "".join(

@@ -82,10 +82,10 @@ def icon_css():
 # the page has an AMD `define` (then it registers an anonymous module, an error in
 # require.js). Given `module` and `exports` of its own, it takes its CommonJS branch in any
 # page; wrapped so, with the export added, it is an ES module a front-end can import() from
-# a URL or a blob:, which is what the question front-end (widgets/quiz.js) does. Its source
+# a URL or a blob:, which is what the questions' loader (widgets/quiz_loader.js) does. Its source
 # map comment goes (the map is not vendored: DevTools would ask for it in vain).
 MATHJS = NODE / "mathjs/lib/browser/math.js"
-MATHJS_MODULE = """// mathjs {version} (Apache-2.0; mathjs.LICENSE.txt beside this file), its browser bundle as an ES module
+MATHJS_MODULE = """// mathjs {version} (Apache-2.0, see mathjs.LICENSE.txt): its browser bundle as an ES module
 const module = {{ exports: {{}} }};
 const exports = module.exports;
 {source}
@@ -103,7 +103,7 @@ def write_mathjs(folder, name):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(mathjs_module())
     # mathjs's licence, then the notices of what its bundle holds (decimal.js, complex.js, ...)
-    notices = (NODE / "mathjs/LICENSE").read_text() + "\n" + (NODE / "mathjs/lib/browser/math.js.LICENSE.txt").read_text()
+    notices = "\n".join((NODE / "mathjs" / f).read_text() for f in ("LICENSE", "lib/browser/math.js.LICENSE.txt"))
     (folder / "mathjs.LICENSE.txt").write_text(notices)
 
 
@@ -116,7 +116,7 @@ def quiz_module():
     source = bundler.bundle(WIDGETS / "quiz.js")
     terser = [shutil.which("node") or "node", str(NODE / "terser/bin/terser"), "--module", "--compress", "--mangle"]
     done = subprocess.run(terser, input=source, capture_output=True, text=True, check=True)
-    return "// softmaxbook's self-check questions (src/softmaxbook/widgets/quiz.js), bundled and minified\n" + done.stdout
+    return "// softmaxbook's self-check questions (src/softmaxbook/widgets/quiz.js), bundled, minified\n" + done.stdout
 
 
 def main():

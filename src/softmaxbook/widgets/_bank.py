@@ -188,8 +188,10 @@ def _symbols(entry, where):
             lo_hi = s.get("range", [2, 4] if kind == "size" else [-3.0, 3.0])
             ok = isinstance(lo_hi, list) and len(lo_hi) == 2 and all(
                 isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in lo_hi)
-            if not ok or lo_hi[0] >= lo_hi[1] or (kind == "size" and not all(isinstance(v, int) and v >= 1 for v in lo_hi)):
-                _fail(at, f"`range` must be [low, high] with low < high (whole numbers from 1 for a size); got {lo_hi!r}")
+            whole = kind != "size" or all(isinstance(v, int) and v >= 1 for v in lo_hi)
+            if not ok or lo_hi[0] >= lo_hi[1] or not whole:
+                _fail(at, f"`range` must be [low, high] with low < high (whole numbers from 1 for a size); "
+                          f"got {lo_hi!r}")
             sym["range"] = lo_hi if kind == "size" else [float(v) for v in lo_hi]
         if kind == "scalar":
             sym["integer"] = s.get("integer", False) is True
@@ -204,7 +206,8 @@ def _symbols(entry, where):
         if kind == "onehot":
             sym["at"] = ref("at", ["index", "labels"])
             at_sym = table[sym["at"]]
-            sym["classes"] = at_sym.get("classes") if at_sym["kind"] == "labels" else at_sym.get("over", sizes[0] if sizes else None)
+            default = sizes[0] if sizes else None
+            sym["classes"] = at_sym.get("classes") if at_sym["kind"] == "labels" else at_sym.get("over", default)
         out[name] = sym
     return out
 
@@ -212,7 +215,8 @@ def _symbols(entry, where):
 def _formula(q, entry, where):
     answer = _text(entry, "answer", where)
     equivalent = entry.get("equivalent")
-    if not isinstance(equivalent, list) or len(equivalent) < 3 or not all(isinstance(f, str) and f.strip() for f in equivalent):
+    forms = isinstance(equivalent, list) and all(isinstance(f, str) and f.strip() for f in equivalent)
+    if not forms or len(equivalent) < 3:
         _fail(where, f"`equivalent` must list at least 3 other right forms of the answer; got {equivalent!r}")
     mistakes = []
     for k, m in enumerate(entry.get("mistakes", [])):

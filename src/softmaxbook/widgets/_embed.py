@@ -45,7 +45,8 @@ def standalone_html(widgets, title="softmaxbook widgets"):
 
     The page holds everything it needs: the widgets' state (their front-end code included)
     and a small host module (``host.js``, about 190 lines) that mounts each anywidget
-    through the anywidget front-end contract; with a formula question, mathjs too. It needs no other file, no require.js and
+    through the anywidget front-end contract (with questions, their shared code and mathjs).
+    It needs no other file, no require.js and
     no widget manager, and requests nothing from any host: it works from a ``file://`` URL
     or any static server.
 

@@ -81,7 +81,8 @@ class Question(anywidget.AnyWidget):
     def _check_question(self, proposal):
         q = proposal["value"]
         if not {"id", "kind", "number", "prompt", "hints", "worked"} <= set(q):
-            raise BankError(f"`question` must be a bank's entry (use softmaxbook.widgets.ask(id)); got keys {sorted(q)}")
+            raise BankError(f"`question` must be a bank's entry (use softmaxbook.widgets.ask(id)); "
+                            f"got keys {sorted(q)}")
         return q
 
     def _on_msg(self, _, content, buffers):
