@@ -137,6 +137,14 @@ function render({ model, el, load }) {
     more.textContent = shown < q.hints.length && !right ? `Hint ${shown + 1} of ${q.hints.length}` : "Show the worked answer";
   };
   more.addEventListener("click", showMore);
+  // Enter checks the answer (or presses the focused button) here rather than by the browser's
+  // implicit submission, which JupyterLab's notebook keys would take (Enter: edit the cell).
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    event.preventDefault();
+    event.stopPropagation();
+    (event.target.tagName === "BUTTON" ? event.target : check).click();
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
