@@ -4,9 +4,9 @@ From node_modules/ (the npm registry, `npm ci`, pinned by package-lock.json): Ka
 stylesheet and fonts (the math itself is rendered to HTML at build time), and the icons the
 theme's buttons show, as one small stylesheet in place of the theme's 1.5 MB Font Awesome
 script, and mathjs, which reads the formulas readers type into self-check questions (as an ES
-module; see MATHJS below). From the package: host.js, which mounts the widgets on the static
-pages, and the self-check questions' shared code (quiz.js with what it imports, minified by
-npm's terser) with the progress store the intro page uses. The site serves all of it itself
+module; see MATHJS below). From the package, minified by npm's terser: host.js, which mounts
+the widgets on the static pages, and the self-check questions' shared code (quiz.js with what
+it imports); and the progress store the intro page uses. The site serves all of it itself
 and never asks a CDN.
 
     python tools/vendor_assets.py
@@ -32,7 +32,6 @@ FILES = {
     NODE / "katex/dist/katex.min.css": "katex/katex.min.css",
     # Every browser the book supports reads woff2, the first source katex.min.css names.
     NODE / "katex/dist/fonts": "katex/fonts",
-    ROOT / "src/softmaxbook/widgets/host.js": "widgets-host.js",
     ROOT / "src/softmaxbook/widgets/quiz_store.js": "quiz-store.js",
 }
 WIDGETS = ROOT / "src/softmaxbook/widgets"
@@ -107,16 +106,20 @@ def write_mathjs(folder, name):
     (folder / "mathjs.LICENSE.txt").write_text(notices)
 
 
-def quiz_module():
-    """quiz.js with its imports inlined (the package's own bundler), minified by terser: every
-    question on a page shares it, and its size counts against the page's weight."""
-    spec = importlib.util.spec_from_file_location("_bundle", WIDGETS / "_bundle.py")  # stdlib only
-    bundler = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bundler)
-    source = bundler.bundle(WIDGETS / "quiz.js")
+def minified(source, what):
+    """An ES module's source minified by npm's terser: what every widget page loads counts
+    against its weight (the package keeps the readable files)."""
     terser = [shutil.which("node") or "node", str(NODE / "terser/bin/terser"), "--module", "--compress", "--mangle"]
     done = subprocess.run(terser, input=source, capture_output=True, text=True, check=True)
-    return "// softmaxbook's self-check questions (src/softmaxbook/widgets/quiz.js), bundled, minified\n" + done.stdout
+    return f"// softmaxbook's {what}, minified\n" + done.stdout
+
+
+def quiz_module():
+    """quiz.js with its imports inlined by the package's own bundler (stdlib only), minified."""
+    spec = importlib.util.spec_from_file_location("_bundle", WIDGETS / "_bundle.py")
+    bundler = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bundler)
+    return minified(bundler.bundle(WIDGETS / "quiz.js"), "self-check questions (widgets/quiz.js, bundled)")
 
 
 def main():
@@ -133,10 +136,11 @@ def main():
     (VENDOR / "icons.css").write_text(icon_css())
     write_mathjs(VENDOR / "mathjs", "mathjs.js")
     (VENDOR / "quiz.js").write_text(quiz_module())
+    (VENDOR / "widgets-host.js").write_text(minified((WIDGETS / "host.js").read_text(), "widget host (host.js)"))
     shutil.rmtree(PACKAGE_VENDOR, ignore_errors=True)
     write_mathjs(PACKAGE_VENDOR, "mathjs.js")
     size = sum(f.stat().st_size for f in VENDOR.rglob("*") if f.is_file())
-    print(f"vendored {len(FILES) + 3} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB), "
+    print(f"vendored {len(FILES) + 4} assets into {VENDOR.relative_to(ROOT)} ({size / 1e6:.2f} MB), "
           f"and mathjs into {PACKAGE_VENDOR.relative_to(ROOT)}")
 
 

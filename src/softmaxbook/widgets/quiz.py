@@ -7,8 +7,10 @@ the static site (no kernel), in JupyterLab and in Jupyter Notebook alike; printe
 its text and a line to write on. A page stores each widget's front-end with its state, so a
 question's own front-end is a small loader (``quiz_loader.js``) that brings the code the
 questions share (``quiz.js``, with what it imports) once per page, and mathjs, which reads
-formulas, on first use: on the site from the site's copies (tools/vendor_assets.py), in a
-notebook from the kernel (`Question` sends them), in `standalone_html` inlined.
+formulas, on first use: on the site from the URL in ``<meta name="softmaxbook-NAME">``
+(tools/book_site.py adds it; the files are the site's copies, from tools/vendor_assets.py),
+in `standalone_html` from a script of type ``application/vnd.softmaxbook.NAME+json``, and in
+JupyterLab or Jupyter Notebook from the kernel (`Question` answers the front-end's request).
 
 The answers are in the page: these are self-checks, not exams (graded work is the
 classroom's, `softmaxbook.classroom`).
@@ -20,6 +22,7 @@ classroom's, `softmaxbook.classroom`).
 """
 
 import functools
+import re
 from pathlib import Path
 
 import anywidget
@@ -33,7 +36,8 @@ MATHJS = _HERE / "vendor" / "mathjs.js"
 
 
 _LOADER = bundle(_HERE / "quiz_loader.js")
-_CSS = (_HERE / "widgets.css").read_text() + (_HERE / "quiz.css").read_text()
+# Stored with every question of a page, so without its comments (the files keep them).
+_CSS = re.sub(r"/\*.*?\*/\s*", "", (_HERE / "widgets.css").read_text() + (_HERE / "quiz.css").read_text(), flags=re.S)
 
 
 @functools.cache

@@ -1,12 +1,5 @@
-// Every self-check question's `_esm` (widgets/quiz.py). A page stores one copy of its
-// widgets' front-end per question, so this one stays small: it brings the code the questions
-// share (quiz.js, one module per page) and, for a formula question, mathjs, from wherever the
-// page keeps them, then lets quiz.js draw the question:
-// - on the site, from the URL in <meta name="softmaxbook-NAME"> (tools/book_site.py adds it;
-//   the files come from tools/vendor_assets.py);
-// - in a standalone page, from the module's text in a script of type
-//   application/vnd.softmaxbook.NAME+json (softmaxbook.widgets.standalone_html);
-// - in JupyterLab or Jupyter Notebook, from the kernel, which sends the package's copy.
+// Each question's `_esm`, stored once per question in a page: kept small. It loads the shared
+// code (quiz.js) and mathjs from the site's files, a standalone page or the kernel (quiz.py).
 
 const KERNEL_WAIT = 20000; // ms
 
@@ -56,7 +49,6 @@ export default {
       const quiz = await load("quiz", model);
       return await quiz.default.render({ model, el, load: (name) => load(name, model) });
     } catch (err) {
-      // Still readable: the question's text, and why it cannot be answered here.
       el.classList.add("sb-widget", "sb-quiz");
       const title = Object.assign(document.createElement("div"), { className: "sb-title", textContent: "Self-check" });
       const prompt = Object.assign(document.createElement("p"), { textContent: model.get("question").prompt });
