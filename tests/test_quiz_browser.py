@@ -229,3 +229,22 @@ def test_in_jupyterlab_the_kernel_sends_the_code_and_learns_the_answer(lab, brow
     assert (response, right) == (q["answer"], True)
     assert not p.foreign_requests(), p.foreign_requests()
     p.close()
+
+
+def test_chapter_pages_stay_under_0_6_mb(site, browser):
+    """Cold cache, gzip as web hosts serve, until the network is idle: each chapter, its
+    questions included, under 0.6 MB; the questions' code comes once and mathjs not at all
+    until a formula question is reached."""
+    weights = {}
+    for chapter in CHAPTERS:
+        p = RecordedPage(browser, viewport=DESKTOP)
+        finished = []
+        p.page.on("requestfinished", lambda r, into=finished: into.append(r))
+        p.page.goto(f"{site}/{chapter}.html")
+        p.page.evaluate(READY)
+        p.page.wait_for_load_state("networkidle")
+        weights[chapter] = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
+        urls = [r.url for r in finished]
+        assert sum(u.endswith("/_static/vendor/quiz.js") for u in urls) == 1 and not [u for u in urls if "mathjs" in u]
+        p.close()
+    assert max(weights.values()) <= 0.6e6, {c: f"{w / 1e6:.3f} MB" for c, w in weights.items()}
