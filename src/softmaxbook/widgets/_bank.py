@@ -309,7 +309,7 @@ def answer_text(q):
     if q["kind"] == "number":
         value = f"{q['answer']:.{q['decimals']}f}" if "decimals" in q else f"{q['answer']:.12g}"
         return f"{value}{' ' + q['unit'] if q.get('unit') else ''}, {q['stated']}"
-    return q["answer"]
+    return f"`{q['answer']}`"
 
 
 def paper(q):
