@@ -130,6 +130,8 @@ function render({ model, el, load }) {
   };
   const label = () => {
     if (attempts === 0 || shown === Infinity) {
+      // the worked answer is out: the keyboard goes back to Check, not to the page's start
+      if (document.activeElement === more) check.focus();
       more.setAttribute("hidden", "");
       return;
     }
