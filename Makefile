@@ -1,5 +1,6 @@
 # Two commands on a fresh clone (README): `make book` and `make test`. Both set up first:
-# .venv with the pinned requirements and the package, and the web assets from npm.
+# .venv from requirements.lock (every package, with hashes) and the package, and the web
+# assets from npm.
 
 PYTHON   ?= python3
 VENV     := .venv
@@ -12,22 +13,48 @@ BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LAB_ARGS ?=
+BOOK_URL ?=
 
-.PHONY: setup lab book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
+.PHONY: setup lock lab book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
 
-$(READY): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "Python 3.11 or newer is needed (set PYTHON=...)"; exit 1; }
+# requirements.txt names what the project uses, pinned; requirements.lock is every package
+# (transitive ones, pip and setuptools included) with the hashes of its files, written by
+# `make lock`. Setting up checks the two agree, then installs exactly the lock: --no-deps
+# (the lock is complete, and `pip check` below proves it), --require-hashes, and wheels only
+# (no package's build code runs). The package itself is installed editable (so not hashed),
+# built by the locked setuptools.
+$(READY): requirements.txt requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 7))' || \
+	  { echo "Python 3.11.7 or newer is needed, for the lock (set PYTHON=...)"; exit 1; }
+	@grep -oiE '^[a-z0-9._-]+==[^ ;#]+' requirements.txt | while read -r pin; do \
+	  grep -qiE "^$$pin( |$$)" requirements.lock || \
+	  { echo "requirements.lock has no $$pin from requirements.txt: run \`make lock\`"; exit 1; }; done
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@# jsonschema imports rfc3987-syntax (pulled in by jupyter-events' format extra) to check
-	@# the "iri" format, and building its grammar costs 2-3 s of CPU at every `import
-	@# jsonschema`: every nbformat import, kernel, grader and book build. Nothing here checks IRIs.
-	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
+
+# Rewrite requirements.lock from requirements.txt (after changing a pin there; README: "The
+# locked environment"). One lock for every platform, Python 3.11.7 or newer. It leaves out
+# rfc3987-syntax and lark: jupyter-events asks for jsonschema's format-nongpl extra, which
+# brings them, and jsonschema then builds rfc3987-syntax's grammar at every import (2-3 s of
+# CPU for every nbformat import, kernel, grader and book build) to check the "iri" format,
+# which nothing here uses. Without them jsonschema skips that one format; `pip check` passes.
+LOCK_COMMAND := uv pip compile requirements.txt --universal --python-version 3.11.7 --generate-hashes \
+                --no-emit-package rfc3987-syntax --no-emit-package lark -o requirements.lock
+
+lock: $(BIN)/uv
+	$(BIN)/$(LOCK_COMMAND) --quiet
+
+# The lock's own uv, from the lock with its hashes: a lock can be written before the rest is
+# set up (setting up refuses a lock that lacks a pin of requirements.txt).
+$(BIN)/uv: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	awk '/^uv==/ {p = 1} p {print} p && !/\\$$/ {exit}' requirements.lock > $(VENV)/uv.lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.lock.txt
 	touch $@
 
 # Web assets come from the npm registry, pinned by package-lock.json, and are served locally.
@@ -94,8 +121,9 @@ bench-grading: setup $(BWRAP)
 # in its own sandbox) into a CSV with feedback, and solutions to release; in build/classroom/.
 CLASSROOM := $(BIN)/python -m softmaxbook.classroom
 
+# BOOK_URL=https://... (the teacher's copy of the site): each handout links to its chapter there.
 handouts: setup
-	$(CLASSROOM) build
+	$(CLASSROOM) build $(if $(BOOK_URL),--book-url $(BOOK_URL))
 
 grade: setup $(BWRAP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || \

@@ -9,7 +9,8 @@ import pytest
 # (Under pytest-xdist, `make test` runs with --dist loadfile: a file's tests share one worker,
 # so a notebook's cells share one kernel and a module's browser, site build or handouts.)
 SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterlab.py", "test_packaging.py",
-              "test_classroom.py", "test_lab.py", "test_quiz_browser.py"}
+              "test_classroom.py", "test_classroom_bank.py", "test_classroom_hostile.py", "test_lab.py",
+              "test_handouts.py", "test_quiz_browser.py"}
 
 
 def pytest_collection_modifyitems(config, items):

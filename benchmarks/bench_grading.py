@@ -9,6 +9,7 @@ run, notebooks per minute, and the median and range of each submission's own sec
 """
 
 import argparse
+import collections
 import csv
 import statistics
 import subprocess
@@ -21,7 +22,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-import test_classroom as bank  # noqa: E402  (the bank's notebooks, made the way the tests make them)
+import classroom_helpers as bank  # noqa: E402  (the bank's notebooks, made the way the tests make them)
 
 CLI = [sys.executable, "-m", "softmaxbook.classroom", "--masters", str(ROOT / "classroom" / "assignments")]
 
@@ -45,11 +46,14 @@ def main():
                         "--jobs", str(a.jobs)], check=True, capture_output=True)
         wall = time.perf_counter() - t0
         with open(Path(tmp) / "g.csv", newline="") as f:
-            seconds = [float(r["seconds"]) for r in csv.DictReader(f)]
+            rows = list(csv.DictReader(f))
+        seconds = [float(r["seconds"]) for r in rows]
+        statuses = collections.Counter(r["status"] for r in rows)
     print(f"{a.count} submissions of {a.assignment}, {a.jobs} at a time")
     print(f"wall time            {wall:6.1f} s   ({a.count / wall * 60:.0f} notebooks per minute)")
+    print(f"statuses             {dict(statuses)} (a bench of crashes measures nothing)")
     print(f"per submission       median {statistics.median(seconds):.2f} s, "
-          f"range {min(seconds):.2f}-{max(seconds):.2f} s (its own sandbox, start to end)")
+          f"range {min(seconds):.2f}-{max(seconds):.2f} s (reading it to its last score)")
 
 
 if __name__ == "__main__":

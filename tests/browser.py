@@ -9,7 +9,10 @@ import contextlib
 import functools
 import gzip
 import http.server
+import json
 import os
+import re
+import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -66,13 +69,50 @@ def serve(folder):
         server.server_close()
 
 
+# Playwright drives the Chromium it was released with (browsers.json in the playwright
+# package); an older one works through the same protocol for some versions (seen: Debian's 150
+# under Playwright 1.65.2, which expects 159), a much older or any newer one may not.
+CHROMIUM_MAJORS_BEHIND = 12
+CHROMIUM_MAJORS_AHEAD = 2
+
+
+def playwright_chromium_major():
+    """The major version of the Chromium this Playwright was released for."""
+    import playwright
+
+    listed = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    browsers = json.loads(listed.read_text())["browsers"]
+    return int(next(b for b in browsers if b["name"] == "chromium")["browserVersion"].split(".")[0])
+
+
+@functools.cache
+def check_chromium():
+    """Fail with a clear message unless Debian's Chromium is one this Playwright can drive."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                           "(apt-get install chromium)")
+    version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r"\b(\d+)\.\d+\.\d+", version)
+    if not found:
+        raise RuntimeError(f"cannot read the version of {CHROMIUM}: `{CHROMIUM} --version` printed {version!r}")
+    major, expected = int(found[1]), playwright_chromium_major()
+    if not expected - CHROMIUM_MAJORS_BEHIND <= major <= expected + CHROMIUM_MAJORS_AHEAD:
+        from importlib.metadata import version as installed
+
+        raise RuntimeError(
+            f"{CHROMIUM} is Chromium {major}, but Playwright {installed('playwright')} drives Chromium {expected} "
+            f"(accepted here: {expected - CHROMIUM_MAJORS_BEHIND} to {expected + CHROMIUM_MAJORS_AHEAD}). "
+            "Pin a Playwright released for this Chromium in requirements.txt and run `make lock`, "
+            "or install a Chromium in that range.")
+    return major
+
+
 @contextlib.contextmanager
 def chromium():
     """A headless Debian Chromium under Playwright; closed on exit."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
+    check_chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

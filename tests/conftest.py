@@ -119,3 +119,34 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, worker_id):
+    """Every handout and autograder, built once per test session the way a teacher does
+    (`build --no-run-tests`: the bank grades the solutions through the teacher's command).
+
+    Under pytest-xdist the workers share one build in the session's common folder: the first
+    to get the lock builds it, the others wait for it. Tests must not change it (copy it first).
+    """
+    import fcntl
+    import subprocess
+
+    from classroom_helpers import ROOT, TOOL
+
+    if worker_id == "master":
+        out, lock = tmp_path_factory.mktemp("classroom"), None
+    else:
+        shared = tmp_path_factory.getbasetemp().parent
+        out, lock = shared / "classroom-build", open(shared / "classroom-build.lock", "w")  # noqa: SIM115
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        if not (out / "built").exists():
+            run = subprocess.run([*TOOL, "--out", str(out), "build", "--no-run-tests"], capture_output=True,
+                                 text=True, cwd=ROOT)
+            assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+            (out / "built").touch()
+    finally:
+        if lock is not None:
+            lock.close()
+    return out

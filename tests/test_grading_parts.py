@@ -1,7 +1,7 @@
 """The grader's parts one by one (softmaxbook.classroom): the channel to the sandbox, the
 flags, the grade book and feedback, the score checks, the test helpers, the sandbox's
 command line and limits, the autograder's hash. End to end, with real submissions, the
-banks in tests/test_classroom.py grade through the teacher's command."""
+banks in tests/test_classroom_bank.py and tests/test_classroom_hostile.py grade through the teacher's command."""
 
 import contextlib
 import hashlib
@@ -420,3 +420,12 @@ def test_the_flag_scan_reads_a_bounded_amount_of_code():
     t0 = time.perf_counter()
     found = flags.flags_for_code(["x = 1\n" * 2_000_000])
     assert found == [flags.TOO_LARGE] and time.perf_counter() - t0 < 2
+
+
+def test_feedback_messages_do_not_show_the_teachers_folders():
+    from softmaxbook.classroom.grading import _hide_paths
+
+    where = os.path.dirname(os.path.dirname(sb.__file__))
+    message = f'File "{where}/softmaxbook/losses.py", line 3, and "{os.path.dirname(np.__file__)}/core.py"'
+    hidden = _hide_paths(message)
+    assert where not in hidden and os.path.dirname(np.__file__) not in hidden and "losses.py" in hidden

@@ -1,6 +1,6 @@
 """The teacher's commands (`make handouts`, `make grade`, `make solutions` call these):
 
-    python -m softmaxbook.classroom build   [NAME ...] [--no-run-tests]
+    python -m softmaxbook.classroom build   [NAME ...] [--no-run-tests] [--book-url URL]
     python -m softmaxbook.classroom grade   NAME SUBMISSIONS_DIR [--csv FILE] [--jobs 2] [limits] [--no-sandbox]
     python -m softmaxbook.classroom release [NAME ...]
 
@@ -174,6 +174,8 @@ def main(argv=None):
     b.add_argument("names", nargs="*")
     b.add_argument("--no-run-tests", dest="run_tests", action="store_false",
                    help="skip running the solutions against the tests")
+    b.add_argument("--book-url", default=None,
+                   help="the address of your copy of the site: each handout links to its chapter there")
     g = sub.add_parser("grade", help="grade a folder of notebooks into a CSV")
     g.add_argument("name")
     g.add_argument("submissions", type=Path)
@@ -195,7 +197,7 @@ def main(argv=None):
     a = parser.parse_args(argv)
     try:
         if a.command == "build":
-            handouts.build(a.out, a.names, a.run_tests, a.masters)
+            handouts.build(a.out, a.names, a.run_tests, a.masters, book_url=a.book_url)
         elif a.command == "release":
             handouts.release(a.out, a.names, a.masters)
         else:

@@ -5,10 +5,16 @@ and hidden tests. `build` runs ``otter assign`` on it: ``OUT/NAME/student/NAME.i
 the handout (no solutions, no hidden tests) and ``OUT/NAME/autograder/`` the grading zip,
 whose SHA-256 is recorded beside it so that grading can refuse a zip changed since.
 `release` writes the solutions with the hidden tests stripped.
+
+A master names each chapter by title and file, as ``**Chapter 8, Title** (`chapters/08-digits.ipynb`)``.
+Given the address of the teacher's copy of the site (``make handouts BOOK_URL=...``), the
+handout's introduction links each to its page there, ``BOOK_URL/chapters/08-digits.html``;
+without it, the handout names the chapter and links nothing.
 """
 
 import copy
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +24,8 @@ import nbformat
 MASTERS = Path("classroom/assignments")  # both relative to the book's folder, where make runs
 OUT = Path("build/classroom")
 OTTER = [sys.executable, "-m", "otter"]
+# A chapter as a master names it: its title in bold, then its file.
+CHAPTER = re.compile(r"\*\*(Chapter \d+, [^*\n]+)\*\*\s+\(`(chapters/[\w.-]+)\.ipynb`\)")
 
 
 class HandoutError(RuntimeError):
@@ -35,12 +43,15 @@ def masters(names=None, folder=MASTERS):
     return found
 
 
-def build(out=OUT, names=None, run_tests=True, folder=MASTERS):
+def build(out=OUT, names=None, run_tests=True, folder=MASTERS, book_url=None):
     """otter assign each master into OUT/NAME/{student,autograder}; record the zip's hash.
 
     With `run_tests`, otter runs the solutions against every test first, so a broken test
-    or solution stops the build.
+    or solution stops the build. With `book_url` (the teacher's copy of the site), each
+    handout's introduction links the chapters it names to their pages there.
     """
+    if book_url is not None and not re.match(r"[a-z][a-z0-9+.-]*://\S+$", book_url, re.IGNORECASE):
+        raise HandoutError(f"the book's address must be a full URL such as https://example.org/book; got {book_url!r}")
     for master in masters(names, folder):
         dest = Path(out) / master.stem
         print(f"building {master.stem}", flush=True)
@@ -52,7 +63,25 @@ def build(out=OUT, names=None, run_tests=True, folder=MASTERS):
         for old in zips[:-1]:
             old.unlink()  # one zip per assignment: the one whose hash is recorded
         hash_file(dest).write_text(f"{_sha256(zips[-1])}  {zips[-1].name}\n")
+        if book_url is not None:
+            link_handout(dest / "student" / f"{master.stem}.ipynb", book_url)
     print(f"handouts: {out}/<name>/student/<name>.ipynb")
+
+
+def link_chapters(text, book_url):
+    """`text` with each chapter named as **Chapter N, Title** (`chapters/NAME.ipynb`) turned
+    into a link to BOOK_URL/chapters/NAME.html, the file name kept beside it."""
+    base = book_url.rstrip("/")
+    return CHAPTER.sub(lambda m: f"[{m[1]}]({base}/{m[2]}.html) (`{m[2]}.ipynb`)", text)
+
+
+def link_handout(path, book_url):
+    """Link the chapters named in a handout's introduction (its first Markdown cell)."""
+    nb = nbformat.read(path, as_version=4)
+    intro = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if intro is not None and CHAPTER.search(intro.source):
+        intro.source = link_chapters(intro.source, book_url)
+        nbformat.write(nb, path)
 
 
 def hash_file(folder):

@@ -2,9 +2,10 @@
 
     python -m softmaxbook.classroom.student NOTEBOOK
 
-It executes the notebook's code cells in order, as Jupyter would (IPython, so magics work;
-an error in one cell is recorded and the next cells still run), then answers the grader's
-requests on its standard input: describe a name, call a function with arguments, quit. The
+It executes the notebook's code cells in order, as Jupyter would (IPython for a cell with a
+magic or a shell line; an error in one cell is recorded and the next cells still run), then
+answers the grader's requests on its standard input: describe a name, call a function with
+arguments, quit. The
 tests themselves run in the grader's process, which only ever receives data from here
 (`protocol`), so nothing a submission does to its own interpreter can change a test.
 
@@ -125,20 +126,40 @@ def _code_cells(path):
 _INSTALL = re.compile(r"^[ \t]*(?:%|!)[ \t]*(?:pip|conda|mamba|uv)\b.*$", re.MULTILINE)
 
 
+# A cell with a magic (`%matplotlib inline`), a shell line (`!ls`) or a help line (`np.exp?`)
+# needs IPython; plain Python cells run as they are, which saves IPython's start-up.
+_IPYTHON = re.compile(r"^[ \t]*[%!]|\?[ \t]*$", re.MULTILINE)
+
+
 def _run_cells(cells):
-    """Execute the cells in one namespace; return it and the errors, one line per cell."""
+    """Execute the cells in one namespace, as Jupyter would; return it and the errors, one
+    line per cell (an error in one cell is recorded and the next cells still run)."""
+    import builtins
+
+    ns = {"__name__": "__main__", "__builtins__": builtins, "display": lambda *args, **kwargs: None}
+    shell, errors = None, []
+    for n, source in enumerate(cells, 1):
+        source = _INSTALL.sub("pass", source)
+        try:
+            if _IPYTHON.search(source):
+                shell = shell or _shell(ns)
+                result = shell.run_cell(source, store_history=False, silent=True)
+                if (err := result.error_before_exec or result.error_in_exec) is not None:
+                    raise err
+            else:
+                exec(compile(source, f"<cell {n}>", "exec"), ns)
+        except BaseException as err:  # noqa: BLE001 (sys.exit() in a cell ends that cell, as in Jupyter)
+            errors.append(f"cell {n}: {type(err).__name__}: {str(err)[:300]}")
+    return ns, errors
+
+
+def _shell(ns):
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell.instance(history_length=0)
+    shell = InteractiveShell.instance(user_ns=ns, history_length=0)
     shell.history_manager.enabled = False
     shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` in a notebook: no GUI here, no error
-    errors = []
-    for n, source in enumerate(cells, 1):
-        result = shell.run_cell(_INSTALL.sub("pass", source), store_history=False, silent=True)
-        err = result.error_before_exec or result.error_in_exec
-        if err is not None:
-            errors.append(f"cell {n}: {type(err).__name__}: {str(err)[:300]}")
-    return shell.user_ns, errors
+    return shell
 
 
 def _describe(ns, name):
