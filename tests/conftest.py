@@ -1,5 +1,6 @@
 """Shared test helpers: the high-precision reference, the logit generators, the browser."""
 
+import contextlib
 import hashlib
 import inspect
 import os
@@ -121,32 +122,57 @@ def browser():
         yield b
 
 
+@contextlib.contextmanager
+def once_per_session(tmp_path_factory, worker_id, name):
+    """A folder for what a session makes once, `name`, held under a lock while in use: under
+    pytest-xdist the workers share one, in the session's common folder (the first to get the
+    lock makes it, the others wait for it and find it made)."""
+    import fcntl
+
+    if worker_id == "master":
+        yield tmp_path_factory.mktemp(name)
+        return
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        (shared / name).mkdir(exist_ok=True)
+        yield shared / name
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, worker_id):
     """Every handout and autograder, built once per test session the way a teacher does
     (`build --no-run-tests`: the bank grades the solutions through the teacher's command).
-
-    Under pytest-xdist the workers share one build in the session's common folder: the first
-    to get the lock builds it, the others wait for it. Tests must not change it (copy it first).
+    Shared by the xdist workers (`once_per_session`): tests must not change it (copy it first).
     """
-    import fcntl
     import subprocess
 
     from classroom_helpers import ROOT, TOOL
 
-    if worker_id == "master":
-        out, lock = tmp_path_factory.mktemp("classroom"), None
-    else:
-        shared = tmp_path_factory.getbasetemp().parent
-        out, lock = shared / "classroom-build", open(shared / "classroom-build.lock", "w")  # noqa: SIM115
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
+    with once_per_session(tmp_path_factory, worker_id, "classroom-build") as out:
         if not (out / "built").exists():
             run = subprocess.run([*TOOL, "--out", str(out), "build", "--no-run-tests"], capture_output=True,
                                  text=True, cwd=ROOT)
             assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
             (out / "built").touch()
-    finally:
-        if lock is not None:
-            lock.close()
     return out
+
+
+@pytest.fixture(scope="session")
+def book_html(tmp_path_factory, worker_id):
+    """The website's html folder, built once per test session as `make book` builds it, for
+    test_site.py and test_quiz_browser.py (a build takes 20 s or more). Shared by the xdist
+    workers (`once_per_session`): tests must not change it."""
+    import subprocess
+
+    from build_book import build
+
+    with once_per_session(tmp_path_factory, worker_id, "book") as out:
+        html = out / "_build" / "html"
+        if not (out / "built").exists():
+            try:
+                build(out, quiet=True)
+            except subprocess.CalledProcessError as err:
+                pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
+            (out / "built").touch()
+    return html

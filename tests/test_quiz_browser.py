@@ -14,7 +14,6 @@ in that load (a page load and a full axe-core run take seconds each here).
 """
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from site_checks import AXE, AXE_RUN, CLS_OBSERVER, DESKTOP, OVERFLOW, PHONE, RE
 
 import softmaxbook.widgets as sw
 from browser import RecordedPage, serve
-from build_book import build as build_book
 from softmaxbook.widgets._bank import banks, find
 from widget_checks import answer, check_controls_labelled
 
@@ -33,13 +31,8 @@ CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"] if c["f
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    try:
-        html = build_book(out, quiet=True)
-    except subprocess.CalledProcessError as err:
-        pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
-    with serve(html) as url:
+def site(book_html):
+    with serve(book_html) as url:
         yield url
 
 

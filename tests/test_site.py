@@ -13,7 +13,6 @@ at phone width; each page under 1 MB; links resolve; search shows text, not TeX.
 import io
 import json
 import re
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -41,7 +40,6 @@ from vendor_assets import ICONS
 
 import softmaxbook.plots as sbp
 from browser import RecordedPage, serve
-from build_book import build as build_book
 from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +49,9 @@ CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    try:
-        html = build_book(out, quiet=True)
-    except subprocess.CalledProcessError as err:
-        pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
-    with serve(html) as url:
-        yield url, html
+def site(book_html):
+    with serve(book_html) as url:
+        yield url, book_html
 
 
 def open_ready(browser, url, viewport=DESKTOP, **options):
