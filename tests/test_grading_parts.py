@@ -18,7 +18,14 @@ import pytest
 import softmaxbook as sb
 from softmaxbook.classroom import flags, handouts, protocol, reports
 from softmaxbook.classroom.grading import Case, Result, _checked, _free_names
-from softmaxbook.classroom.sandbox import INSIDE, Bubblewrap, Limits, SandboxUnavailable, _limit
+from softmaxbook.classroom.sandbox import (
+    INSIDE,
+    Bubblewrap,
+    Limits,
+    SandboxUnavailable,
+    _limit,
+    remove_stale_cgroups,
+)
 from softmaxbook.classroom.testing import forbid, peak_memory
 
 # --- the channel -------------------------------------------------------------------------------
@@ -429,3 +436,14 @@ def test_feedback_messages_do_not_show_the_teachers_folders():
     message = f'File "{where}/softmaxbook/losses.py", line 3, and "{os.path.dirname(np.__file__)}/core.py"'
     hidden = _hide_paths(message)
     assert where not in hidden and os.path.dirname(np.__file__) not in hidden and "losses.py" in hidden
+
+
+def test_cgroups_of_a_grader_that_no_longer_runs_are_removed(tmp_path):
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # its pid names no process now
+    stale = [tmp_path / f"softmaxbook-grading-{ended.pid}-1", tmp_path / "pids" / f"softmaxbook-grading-{ended.pid}-2"]
+    live = [tmp_path / f"softmaxbook-grading-{os.getpid()}-1", tmp_path / "softmaxbook-other-1"]
+    for group in stale + live:
+        group.mkdir(parents=True)
+    remove_stale_cgroups(tmp_path)
+    assert [g.exists() for g in stale + live] == [False, False, True, True]

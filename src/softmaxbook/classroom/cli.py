@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from . import handouts, reports
-from .sandbox import Limits, SandboxUnavailable, remove_cgroups, sandbox
+from .sandbox import Limits, SandboxUnavailable, remove_cgroups, remove_stale_cgroups, sandbox
 
 _worker = {}
 
@@ -76,6 +76,7 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     zip_bytes = handouts.autograder_zip(out, name)
     box = sandbox(kind, limits)
     box.check()
+    remove_stale_cgroups()  # a run killed outright (SIGKILL) could not remove its own
     points = Autograder(zip_bytes, name).points
     book = reports.GradeBook(csv_path, points)
     files, hidden = _submissions(submissions)

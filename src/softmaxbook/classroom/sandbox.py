@@ -170,6 +170,14 @@ def remove_cgroups(pid):
     _remove_groups([*root.glob(f"softmaxbook-grading-{pid}-*"), *root.glob(f"*/softmaxbook-grading-{pid}-*")])
 
 
+def remove_stale_cgroups(root=Path("/sys/fs/cgroup")):
+    """Remove the cgroups of grading processes that no longer run (killed before they could)."""
+    for group in [*root.glob("softmaxbook-grading-*"), *root.glob("*/softmaxbook-grading-*")]:
+        owner = group.name.split("-")[2]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            _remove_groups([group])
+
+
 def _cgroups(limits):
     """Fresh cgroups (v1, or v2 where its controllers are enabled) for the sandbox's process
     count and total memory; those that cannot be made here are left out (`cgroups_missing`
