@@ -71,7 +71,7 @@ VALID = {
     "reliability_curve": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
     "expected_calibration_error": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
     "fit_temperature": {"logits": [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], "labels": [0, 1, 1]},
-    "smooth_labels": {"labels": [0, 2], "num_classes": 3, "epsilon": 0.1},
+    "smooth_labels": {"labels": [0, 2], "num_classes": 3, "alpha": 0.1},
     "distillation_loss_and_grad": {"student_logits": Z, "teacher_logits": np.ones((2, 3)), "temperature": 2.0},
 }
 
@@ -321,8 +321,8 @@ BAD += [
     ("smooth_labels", "labels", "kind", ["a", "b"], TypeError, r"`labels` must be integer class labels"),
     ("smooth_labels", "labels", "shape", [[0, 2]], ValueError, r"`labels` must have shape \(N,\); got shape \(1, 2\)"),
     ("smooth_labels", "labels", "non-finite", [0, NAN], ValueError, r"`labels` must be integers; got nan"),
-    ("smooth_labels", "epsilon", "kind", "0.1", TypeError, r"`epsilon` must be a real number; got '0.1'"),
-    ("smooth_labels", "epsilon", "non-finite", NAN, ValueError, r"`epsilon` must be finite; got nan"),
+    ("smooth_labels", "alpha", "kind", "0.1", TypeError, r"`alpha` must be a real number; got '0.1'"),
+    ("smooth_labels", "alpha", "non-finite", NAN, ValueError, r"`alpha` must be finite; got nan"),
     ("distillation_loss_and_grad", "student_logits", "kind", STRINGS, TypeError,
      r"`student_logits` must hold real numbers"),
     ("distillation_loss_and_grad", "student_logits", "shape", np.zeros(3), ValueError,
@@ -386,7 +386,7 @@ for _name, ints in INTS + [("load_digits_split", ["test_fraction", "seed"])]:
 for _name in ("softmax_regression_loss_and_grad", "train_softmax_regression"):
     NOT_APPLICABLE[(_name, "l2", "shape")] = SCALAR
 NOT_APPLICABLE[("train_softmax_regression", "lr", "shape")] = SCALAR
-NOT_APPLICABLE[("smooth_labels", "epsilon", "shape")] = SCALAR
+NOT_APPLICABLE[("smooth_labels", "alpha", "shape")] = SCALAR
 NOT_APPLICABLE[("distillation_loss_and_grad", "temperature", "shape")] = SCALAR
 NOT_APPLICABLE[("minibatches", "rng", "shape")] = "a Generator, not an array"
 NOT_APPLICABLE[("minibatches", "rng", "non-finite")] = "a Generator holds no numbers to be nan or inf"
@@ -831,11 +831,11 @@ def test_a_single_prediction_says_what_its_target_must_be():
         sb.cross_entropy_from_probs([1], [0.5, 0.5])
 
 
-@pytest.mark.parametrize("eps, message", [(-0.1, r"`epsilon` must be >= 0; got -0.1"),
-                                          (1.5, r"`epsilon` must be in \[0, 1\]; got 1.5")])
-def test_smoothing_outside_zero_to_one(eps, message):
+@pytest.mark.parametrize("alpha, message", [(-0.1, r"`alpha` must be >= 0; got -0.1"),
+                                            (1.5, r"`alpha` must be in \[0, 1\]; got 1.5")])
+def test_smoothing_outside_zero_to_one(alpha, message):
     with pytest.raises(ValueError, match=message):
-        sb.smooth_labels([0, 1], 2, eps)
+        sb.smooth_labels([0, 1], 2, alpha)
 
 
 @pytest.mark.parametrize("T, message", [(0.0, r"`temperature` must be > 0; got 0.0"),

@@ -44,15 +44,15 @@ def one_hot(labels, num_classes):
     return Y
 
 
-def smooth_labels(labels, num_classes, epsilon):
+def smooth_labels(labels, num_classes, alpha):
     r"""Label-smoothed targets: one-hot rows mixed with the uniform distribution.
 
-    .. math:: Y^{\varepsilon}_{nk} = (1 - \varepsilon)\,[k = c_n] + \frac{\varepsilon}{K}
+    .. math:: Y^{\alpha}_{nk} = (1 - \alpha)\,[k = c_n] + \frac{\alpha}{K}
 
     Müller, Kornblith & Hinton (2019) train on these instead of one-hot rows. With them the
-    cross-entropy has a finite minimiser: softmax(z) = Y^ε, whose gap between the true class's
-    logit and every other is :math:`\log\frac{1 - \varepsilon + \varepsilon/K}{\varepsilon/K}`
-    (infinite for ε = 0: one-hot targets push the logits apart for ever).
+    cross-entropy has a finite minimiser: softmax(z) = Y^α, whose gap between the true class's
+    logit and every other is :math:`\log\frac{1 - \alpha + \alpha/K}{\alpha/K}`
+    (infinite for α = 0: one-hot targets push the logits apart for ever).
 
     Parameters
     ----------
@@ -60,18 +60,18 @@ def smooth_labels(labels, num_classes, epsilon):
         The true classes :math:`c_n`, in [0, num_classes).
     num_classes : int
         K, the number of classes, at least 1.
-    epsilon : float
-        ε in [0, 1], the mass spread evenly over all K classes: 0 gives one-hot rows, 1 the
+    alpha : float
+        α in [0, 1], the mass spread evenly over all K classes: 0 gives one-hot rows, 1 the
         uniform distribution.
 
     Returns
     -------
     ndarray of float64, shape (N, K)
-        Probability rows: the true class holds 1 − ε + ε/K, every other class ε/K.
+        Probability rows: the true class holds 1 − α + α/K, every other class α/K.
 
     See Also
     --------
-    one_hot : the targets for ε = 0.
+    one_hot : the targets for α = 0.
     cross_entropy : takes these rows as `targets`: the label-smoothed loss and its gradient.
 
     Examples
@@ -87,12 +87,12 @@ def smooth_labels(labels, num_classes, epsilon):
     True 3.610918
     """
     k = check_int(num_classes, "num_classes", 1)
-    eps = check_number(epsilon, "epsilon", 0)
-    if eps > 1:
-        raise ValueError(f"`epsilon` must be in [0, 1]; got {epsilon}")
+    a = check_number(alpha, "alpha", 0)
+    if a > 1:
+        raise ValueError(f"`alpha` must be in [0, 1]; got {alpha}")
     Y = one_hot(labels, k)
-    Y *= 1 - eps
-    Y += eps / k
+    Y *= 1 - a
+    Y += a / k
     return Y
 
 
