@@ -62,7 +62,7 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(VENDOR): $(NODE) tools/vendor_assets.py src/softmaxbook/widgets/host.js
+$(VENDOR): $(NODE) tools/vendor_assets.py $(wildcard src/softmaxbook/widgets/*.js)
 	$(PYTHON) tools/vendor_assets.py
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here); grading
@@ -76,8 +76,9 @@ $(BWRAP):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap
 
 # The chapters in JupyterLab, for this machine only (127.0.0.1), with the package installed:
-# the learner's way in. Only the Python set-up is needed (no npm, no browser install).
-lab: $(READY)
+# the learner's way in. No browser install; npm brings mathjs, which formula questions read
+# formulas with (tools/vendor_assets.py copies it beside the widgets, and the kernel sends it).
+lab: $(READY) $(VENDOR)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(LAB_ARGS)
 
 # The site, from the notebooks' stored outputs (the ones nbval checks): no re-execution.

@@ -10,15 +10,16 @@ import pytest
 # so a notebook's cells share one kernel and a module's fixtures run once; see below.)
 SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterlab.py", "test_packaging.py",
               "test_classroom.py", "test_classroom_bank.py", "test_classroom_hostile.py", "test_lab.py",
-              "test_handouts.py"}
+              "test_handouts.py", "test_quiz_browser.py"}
 
 
 # Under `make test` (-n 2 --dist loadfile) a file is one unit of work, with two changes made by
 # the scheduler below: each test of SPREAD_FILES is a unit of its own (test_site.py has one test
-# per page load, and both workers take them; the book they read is built once per run), and the
+# per page load, test_quiz_browser.py one per chapter, and both workers take them; the book they
+# read is built once per run), and the
 # units go out longest first: LONG_FIRST (a minute or more each), the spread loads, the notebooks,
 # then the rest, so the long units start at once and the short ones even out the end.
-SPREAD_FILES = {"test_site.py"}
+SPREAD_FILES = {"test_site.py", "test_quiz_browser.py"}
 LONG_FIRST = ["test_classroom_bank.py", "test_classroom.py", "test_classroom_hostile.py", "test_packaging.py",
               "test_handouts.py", "test_widgets_jupyterlab.py", "test_lab.py", "test_widgets_browser.py"]
 

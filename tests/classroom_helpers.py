@@ -55,6 +55,36 @@ def survivors(marker):
     return found
 
 
+def descendants(pid):
+    """The processes under `pid` now, each as (pid, start time): a pid reused later is not them."""
+    parents, started = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        started[int(stat.parent.name)] = fields[19]
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append((child, started[child]))
+            todo.append(child)
+    return found
+
+
+def still_running(processes):
+    """Those of `processes` (from `descendants`) that still run."""
+    alive = []
+    for pid, start in processes:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19] == start:
+                alive.append(pid)
+        except OSError:
+            pass
+    return alive
+
+
 def leftover_cgroups():
     """Grading cgroups whose grading process has ended (another test may be grading right now)."""
     groups = Path("/sys/fs/cgroup").glob("**/softmaxbook-grading-*")

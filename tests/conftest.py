@@ -137,3 +137,23 @@ def built(tmp_path_factory, worker_id):
     from shared_folders import built_once
 
     return built_once(tmp_path_factory, worker_id, "classroom-build", build)
+
+
+@pytest.fixture(scope="session")
+def book_html(tmp_path_factory, worker_id):
+    """The website's html folder, built once per test session as `make book` builds it (warnings
+    are errors), for test_site.py and test_quiz_browser.py. Shared by the xdist workers: tests
+    must not change it."""
+    import subprocess
+
+    from shared_folders import built_once
+
+    from build_book import build
+
+    def make(out):
+        try:
+            build(out, quiet=True)
+        except subprocess.CalledProcessError as err:
+            pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
+
+    return built_once(tmp_path_factory, worker_id, "book", make) / "_build" / "html"

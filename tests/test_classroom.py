@@ -14,7 +14,17 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from classroom_helpers import NAMES, TOOL, answer_cells, leftover_cgroups, run_tool, submission, survivors
+from classroom_helpers import (
+    NAMES,
+    TOOL,
+    answer_cells,
+    descendants,
+    leftover_cgroups,
+    run_tool,
+    still_running,
+    submission,
+    survivors,
+)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -138,6 +148,8 @@ def test_ctrl_c_stops_the_run_and_everything_it_started(built, tmp_path):
     try:
         assert "[1/5] a-quick.ipynb" in run.stdout.readline()  # the quick one is graded; two slow ones run
         time.sleep(2)
+        started = descendants(run.pid)  # the grader's workers and the slow ones' sandboxes
+        assert len(started) >= 4, started
         os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group gets it
         assert run.wait(timeout=30) == 130
     finally:
@@ -148,7 +160,8 @@ def test_ctrl_c_stops_the_run_and_everything_it_started(built, tmp_path):
     time.sleep(2)  # nothing goes on grading in the background
     with open(table) as fh:
         assert [r["submission"] for r in csv.DictReader(fh)] == ["a-quick.ipynb"]
-    assert not survivors(marker) and not survivors("softmaxbook.classroom.student") and not leftover_cgroups()
+    # (other tests may be grading at the same time: only what this run started must be gone)
+    assert not survivors(marker) and not still_running(started) and not leftover_cgroups()
 
 
 def test_feedback_and_the_csv_never_land_in_the_inbox(built, tmp_path):

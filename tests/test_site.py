@@ -17,7 +17,6 @@ not TeX.
 import io
 import json
 import re
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -28,7 +27,6 @@ import numpy as np
 import pytest
 import yaml
 from PIL import Image
-from shared_folders import built_once
 from site_checks import (
     AXE,
     AXE_RUN,
@@ -46,7 +44,6 @@ from vendor_assets import ICONS
 
 import softmaxbook.plots as sbp
 from browser import RecordedPage, serve
-from build_book import build as build_book
 from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,16 +55,9 @@ LOADS = {"390-light": (PHONE, "light"), "390-dark": (PHONE, "dark"), "1280-light
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, worker_id):
-    def build(out):
-        try:
-            build_book(out, quiet=True)
-        except subprocess.CalledProcessError as err:
-            pytest.fail(f"the book does not build:\n{err.stdout[-3000:]}\n{err.stderr[-3000:]}")
-
-    html = built_once(tmp_path_factory, worker_id, "book", build) / "_build" / "html"
-    with serve(html) as url:
-        yield url, html
+def site(book_html):
+    with serve(book_html) as url:
+        yield url, book_html
 
 
 def open_ready(browser, url, viewport=DESKTOP, **options):

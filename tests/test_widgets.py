@@ -169,7 +169,7 @@ def test_stored_widget_state_has_the_current_front_end(path):
     # tools/execute_notebooks.py or the site keeps showing the old widget.
     # The stored traits must be today's too (a renamed trait, like `labels` -> `class_names`,
     # would reach the front-end under its old name).
-    current = {cls()._esm: set(cls().get_state()) for cls in ALL}
+    current = {cls()._esm: set(cls().get_state()) for cls in [*ALL, sw.Question]}  # (tests/test_quiz.py: the questions)
     state = json.loads(path.read_text())["metadata"].get("widgets", {})
     models = state.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     stored = [m["state"] for m in models.values() if "_esm" in m["state"]]

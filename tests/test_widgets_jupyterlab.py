@@ -1,5 +1,7 @@
-"""The softmax explorer in a real JupyterLab: a slider moved in the browser updates both
-the probabilities shown and the kernel-side `probs` trait to the package's values."""
+"""Widgets in a real JupyterLab: a slider of the softmax explorer moved in the browser updates
+both the probabilities shown and the kernel-side `probs` trait to the package's values; a
+self-check question gets its shared code and mathjs from the kernel, checks answers in the
+browser, and the kernel learns the result."""
 
 import json
 import os
@@ -16,6 +18,8 @@ from numpy.testing import assert_allclose
 
 import softmaxbook as sb
 from browser import RecordedPage
+from softmaxbook.widgets._bank import find
+from widget_checks import answer
 
 TOKEN = "softmaxbook-test-token"
 NOTEBOOK = {
@@ -76,9 +80,12 @@ def lab(tmp_path_factory):
         log_file.close()
 
 
-def kernel_value(runtime, expression):
-    """Evaluate `expression` in the notebook's kernel through a second client; JSON back."""
-    (connection,) = runtime.glob("kernel-*.json")
+def kernel_value(lab, notebook, expression):
+    """Evaluate `expression` in the kernel of `notebook` through a second client; JSON back."""
+    url, runtime = lab
+    with urllib.request.urlopen(f"{url}/api/sessions?token={TOKEN}", timeout=10) as r:
+        (kernel,) = [s["kernel"]["id"] for s in json.load(r) if s["path"] == notebook]
+    connection = runtime / f"kernel-{kernel}.json"
     client = BlockingKernelClient(connection_file=str(connection))
     client.load_connection_file()
     client.start_channels()
@@ -92,16 +99,24 @@ def kernel_value(runtime, expression):
         client.stop_channels()
 
 
-def test_slider_updates_display_and_kernel(lab, browser):
-    url, runtime = lab
+def open_notebook(lab, browser, notebook):
+    """Open `notebook` in JupyterLab and run all its cells once its kernel is idle; don't await
+    the command (it resolves only when every cell has run, and evaluate() has no timeout)."""
+    url, _ = lab
     p = RecordedPage(browser, viewport={"width": 1280, "height": 900})
+    p.page.goto(f"{url}/lab/tree/{notebook}?token={TOKEN}")
+    # (the workspace may bring back a notebook opened earlier: wait for this one to be current)
+    p.page.wait_for_function("""(path) => { const w = window.jupyterapp?.shell.currentWidget;
+                                  return w?.context?.path === path
+                                    && w.sessionContext?.session?.kernel?.status === 'idle'; }""",
+                             arg=notebook, timeout=60_000, polling=250)
+    p.page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    return p
+
+
+def test_slider_updates_display_and_kernel(lab, browser):
+    p = open_notebook(lab, browser, "explorer.ipynb")
     page = p.page
-    page.goto(f"{url}/lab/tree/explorer.ipynb?token={TOKEN}")
-    # Run the notebook once its kernel is idle; don't await the command (it resolves
-    # only when every cell has run, and evaluate() itself has no timeout).
-    page.wait_for_function("""() => window.jupyterapp?.shell.currentWidget?.sessionContext
-                                ?.session?.kernel?.status === 'idle'""", timeout=60_000, polling=250)
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_selector(".sb-widget .sb-readout", timeout=60_000)
 
     slider = page.get_by_label("logit B", exact=True)
@@ -113,11 +128,38 @@ def test_slider_updates_display_and_kernel(lab, browser):
     assert_allclose(shown, sb.softmax(z), rtol=5e-6)
 
     for _ in range(40):  # the front-end's update reaches the kernel asynchronously
-        logits, probs = kernel_value(runtime, "[w.logits, w.probs]")
+        logits, probs = kernel_value(lab, "explorer.ipynb", "[w.logits, w.probs]")
         if logits == z.tolist():
             break
         time.sleep(0.25)
     assert logits == z.tolist()
     assert_allclose(probs, sb.softmax(z), rtol=1e-12)
+    assert not p.foreign_requests(), p.foreign_requests()
+    p.close()
+
+
+QUESTION = {**NOTEBOOK, "cells": [{**NOTEBOOK["cells"][0], "source": [
+    "import softmaxbook.widgets as sw\n", "q = sw.ask('ch06-grad')\n", "q"]}]}
+
+
+def test_a_question_gets_its_code_from_the_kernel_and_tells_it_the_answer(lab, browser):
+    url, _ = lab
+    request = urllib.request.Request(f"{url}/api/contents/quiz.ipynb?token={TOKEN}", method="PUT",
+                                     data=json.dumps({"type": "notebook", "content": QUESTION}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+    p = open_notebook(lab, browser, "quiz.ipynb")
+    page = p.page
+    page.wait_for_selector("[data-quiz='ch06-grad'] input[type=text]", timeout=60_000)
+    root = page.locator("[data-quiz='ch06-grad']")
+    q = find("ch06-grad")
+    assert answer(page, root, q, right=False) == "wrong"  # mathjs came from the kernel
+    assert answer(page, root, q, keys=True) == "right"  # key by key: no notebook shortcut takes them
+    for _ in range(40):  # the front-end's result reaches the kernel asynchronously
+        response, right = kernel_value(lab, "quiz.ipynb", "[q.response, q.right]")
+        if right:
+            break
+        time.sleep(0.25)
+    assert (response, right) == (q["answer"], True)
     assert not p.foreign_requests(), p.foreign_requests()
     p.close()

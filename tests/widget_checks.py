@@ -146,20 +146,80 @@ CHECKS = {
 }
 
 
+def answer(page, root, q, right=True, keys=False):
+    """Answer question `q` (its bank entry) in its widget, `root`, with the keyboard: its right
+    answer, or a wrong one (a wrong option, a number far off, or its first listed mistake).
+    A typed answer goes in as one text input (as a paste or an input method does), or, with
+    `keys`, one key press per character (some 0.1 s each under Playwright: used where the
+    keys themselves are the point). Return the feedback's verdict once it has one."""
+    if q["kind"] == "choice":
+        boxes = root.locator("input")
+        for k, option in enumerate(q["options"]):
+            box = boxes.nth(k)
+            wanted = option["right"] if right else k == next(i for i, o in enumerate(q["options"]) if not o["right"])
+            if box.is_checked() != wanted and (wanted or box.get_attribute("type") == "checkbox"):
+                box.focus()
+                page.keyboard.press("Space")
+        root.locator("button.sb-check").focus()
+        page.keyboard.press("Enter")
+    else:
+        if q["kind"] == "number":
+            text = (f"{q['answer']:.{q['decimals']}f}" if "decimals" in q else repr(q["answer"])) if right \
+                else repr(q["answer"] + 1000 * (q["tolerance"] + q["relative"] * abs(q["answer"])) + 7)
+        else:
+            text = q["answer"] if right else q["mistakes"][0]["form"]
+        box = root.locator("input[type=text]")
+        box.focus()
+        page.keyboard.press("Control+A")
+        (page.keyboard.type if keys else page.keyboard.insert_text)(text)
+        page.keyboard.press("Enter")
+    feedback = root.locator(".sb-feedback")
+    page.wait_for_function("(f) => ['right', 'wrong', 'unreadable'].includes(f.dataset.verdict)",
+                           arg=feedback.element_handle(), timeout=20_000)
+    return feedback.get_attribute("data-verdict")
+
+
+def check_question(page, root):
+    """A self-check question: the testing contract, and its right answer (from its bank) is right."""
+    from softmaxbook.widgets._bank import find
+
+    q = find(root.get_attribute("data-quiz"))
+    assert root.get_attribute("data-quiz-kind") == q["kind"]
+    assert root.locator(".sb-feedback[aria-live]").count() == 1
+    assert answer(page, root, q) == "right", root.locator(".sb-feedback").inner_text()
+    assert root.locator(".sb-feedback").inner_text().startswith("✓ Right.")
+
+
 def check_widget(page, root):
     """Run the check that fits this widget; return its title."""
     title = root.locator(".sb-title").inner_text()
+    if root.get_attribute("data-quiz"):
+        check_question(page, root)
+        return title
     CHECKS[title](page, root)
     return title
 
 
+# What check_controls_labelled finds wrong in a widget, read in one call to the browser.
+UNLABELLED = """(root) => {
+  const wrong = [];
+  for (const c of root.querySelectorAll("input, select")) {
+    if (!c.getAttribute("aria-label")) wrong.push(`${c.id}: no aria-label`);
+    const labels = [...root.querySelectorAll("label")].filter((l) => l.htmlFor === c.id).length;
+    if (labels !== 1) wrong.push(`${c.id}: ${labels} labels`);
+  }
+  for (const out of root.querySelectorAll("output")) {
+    const id = out.getAttribute("for"), slider = [...root.querySelectorAll("input")].find((i) => i.id === id);
+    const said = slider?.getAttribute("aria-valuetext");
+    if (out.getAttribute("aria-hidden") !== "true") wrong.push(`output for ${id}: not aria-hidden`);
+    if (said !== out.innerText) wrong.push(`${id}: aria-valuetext ${said}, shown ${out.innerText}`);
+  }
+  return wrong;
+}"""
+
+
 def check_controls_labelled(root):
-    for control in root.locator("input, select").all():
-        assert control.get_attribute("aria-label")
-        assert root.locator(f'label[for="{control.get_attribute("id")}"]').count() == 1
-    # A slider's value is announced once, by the slider (aria-valuetext); its visible <output>,
-    # a live region of its own, is hidden from screen readers so it does not say it again.
-    for out in root.locator("output").all():
-        slider = root.locator(f'input[id="{out.get_attribute("for")}"]')
-        assert out.get_attribute("aria-hidden") == "true"
-        assert slider.get_attribute("aria-valuetext") == out.inner_text()
+    """Every control has an aria-label and one <label>. A slider's value is announced once, by
+    the slider (aria-valuetext); its visible <output>, a live region of its own, is hidden
+    from screen readers so it does not say it again."""
+    assert not (wrong := root.evaluate(UNLABELLED)), wrong

@@ -23,6 +23,13 @@
   refused", a failed build); here a refused connection is retried until the usual timeout.
 - Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
   instead of failing the build. Such a formula fails it here.
+- Self-check questions (softmaxbook.widgets.quiz): every question bank is checked against its
+  schema when the build starts (a bad bank fails it). A chapter with questions gets
+  <meta name="softmaxbook-quiz"> (and, with a formula question, "softmaxbook-mathjs")
+  naming the vendored code its questions load; its progress line (``<div
+  class="sb-progress"></div>`` in the notebook) gets the chapter's question ids, and the intro
+  page's (``<div class="sb-progress sb-book"></div>``) every chapter's, with the script that
+  draws it.
 """
 
 import atexit
@@ -122,11 +129,52 @@ def stop_katex_server(app, exception):
         KaTeXServer.katex_server = None
 
 
+def check_question_banks(app, config):
+    from softmaxbook.widgets._bank import BankError, banks
+
+    try:
+        app.question_banks = banks()  # {chapter name: its questions}
+    except BankError as err:
+        raise ExtensionError(f"a self-check question bank does not follow its schema: {err}") from None
+
+
+PROGRESS = '<div class="sb-progress"></div>'
+BOOK_PROGRESS = '<div class="sb-progress sb-book"></div>'
+
+
+def wire_questions(app, pagename, templatename, context, doctree):
+    import html
+    import json
+
+    body = context.get("body", "")
+    chapter = pagename.removeprefix("chapters/") if pagename.startswith("chapters/") else None
+    questions = app.question_banks.get(chapter, [])
+    tags = []
+    if questions:
+        tags.append(("softmaxbook-quiz", "_static/vendor/quiz.js"))
+        if any(q["kind"] == "formula" for q in questions):
+            tags.append(("softmaxbook-mathjs", "_static/vendor/mathjs/mathjs.js"))
+        ids = " ".join(q["id"] for q in questions)
+        body = body.replace(PROGRESS, f'<div class="sb-progress" data-questions="{ids}"></div>')
+    if BOOK_PROGRESS in body:
+        chapters = [{"title": app.env.titles[f"chapters/{name}"].astext(),
+                     "href": context["pathto"](f"chapters/{name}"), "ids": [q["id"] for q in qs]}
+                    for name, qs in app.question_banks.items()]
+        book = html.escape(json.dumps(chapters))
+        body = body.replace(BOOK_PROGRESS, f'<div class="sb-progress sb-book" data-book="{book}"></div>')
+        app.add_js_file("quiz-progress.js", type="module")
+    context["body"] = body
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'<meta name="{name}" content="{context["pathto"](path, 1)}">\n' for name, path in tags)
+
+
 def setup(app):
     from sphinxcontrib.katex import KaTeXServer
 
     KaTeXServer.start_server_process = classmethod(start_katex_patiently)
     app.connect("config-inited", use_local_katex)
+    app.connect("config-inited", check_question_banks)
+    app.connect("html-page-context", wire_questions)
     app.connect("doctree-read", label_toggles)
     app.connect("html-page-context", fail_on_katex_error)
     app.connect("html-page-context", preload_math_fonts)

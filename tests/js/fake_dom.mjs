@@ -59,6 +59,10 @@ export class Element extends Node {
     return this.attributes.has(name);
   }
 
+  removeAttribute(name) {
+    this.attributes.delete(name);
+  }
+
   get id() {
     return this.getAttribute("id") ?? "";
   }

@@ -1,7 +1,7 @@
 """Write the fixtures the JavaScript unit tests compare with: softmaxbook's results on hard
-logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), and each
+logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), each
 widget's front-end as Python ships it (its bundled `_esm`, its source file and its default
-traits), as JSON.
+traits), and every self-check question of the book's banks, as JSON.
 
     .venv/bin/python tests/js/write_fixtures.py OUT.json
 
@@ -16,6 +16,7 @@ import numpy as np
 
 import softmaxbook as sb
 import softmaxbook.widgets as sw
+from softmaxbook.widgets._bank import banks
 
 ROWS = [
     [2.0, 1.0, 0.1],
@@ -93,7 +94,8 @@ def reliability_cases():
 def main(path):
     with open(path, "w") as f:
         json.dump({"cases": [case(z) for z in ROWS], "widgets": [widget(c, s) for c, s in WIDGETS.items()],
-                   "reliability": reliability_cases()}, f, indent=1, allow_nan=False)
+                   "reliability": reliability_cases(), "questions": [q for qs in banks().values() for q in qs]},
+                  f, indent=1, allow_nan=False)
 
 
 if __name__ == "__main__":

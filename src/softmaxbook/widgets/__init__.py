@@ -8,7 +8,8 @@ The front-end writes what it computed back into read-only traits (``probs``, ``l
 ``grad``, ...), so Python and the tests can compare them with the package's functions.
 Those traits are empty until a front-end has rendered the widget. ``class_names`` sets the
 names shown for the classes (A, B, C, ... by default). `standalone_html` writes a page that
-shows widgets live with no kernel and no other file.
+shows widgets live with no kernel and no other file. `ask` shows a self-check question
+(`Question`, in ``quiz.py``) from the book's question banks.
 
 >>> import softmaxbook.widgets as sw
 >>> w = sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1], temperature=1.0)
@@ -221,5 +222,7 @@ class ReliabilityDiagram(_BookWidget):
         return f"ReliabilityDiagram(N={n}, K={k}, temperature={self.temperature!r}, n_bins={self.n_bins!r})"
 
 
+from .quiz import Question, ask  # noqa: E402  (self-check questions: their own module)
+
 __all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "ReliabilityDiagram",
-           "standalone_html"]
+           "Question", "ask", "standalone_html"]

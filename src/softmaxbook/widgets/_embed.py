@@ -19,7 +19,7 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <script type="application/vnd.jupyter.widget-state+json">
 {state}
-</script>
+</script>{mathjs}
 </head>
 <body>
 <main>
@@ -45,7 +45,8 @@ def standalone_html(widgets, title="softmaxbook widgets"):
 
     The page holds everything it needs: the widgets' state (their front-end code included)
     and a small host module (``host.js``, about 190 lines) that mounts each anywidget
-    through the anywidget front-end contract. It needs no other file, no require.js and
+    through the anywidget front-end contract (with questions, their shared code and mathjs).
+    It needs no other file, no require.js and
     no widget manager, and requests nothing from any host: it works from a ``file://`` URL
     or any static server.
 
@@ -79,4 +80,21 @@ def standalone_html(widgets, title="softmaxbook widgets"):
     data = embed_data(widgets, drop_defaults=False, state=state)
     views = "\n".join(_VIEW.format(escape_script(json.dumps(v))) for v in data["view_specs"])
     state = escape_script(json.dumps(data["manager_state"]))
-    return _PAGE.format(title=html.escape(title), state=state, views=views, host=_HOST)
+    return _PAGE.format(title=html.escape(title), state=state, views=views, host=_HOST, mathjs=_mathjs(widgets))
+
+
+def _mathjs(widgets):
+    """The questions' shared code, and mathjs if a formula question needs it, as the text of
+    ES modules in JSON strings (quiz_loader.js imports them from there)."""
+    from .quiz import MISSING_MATHJS, Question, asset
+
+    questions = [w.question for w in widgets if isinstance(w, Question)]
+    names = (["quiz"] if questions else []) + (["mathjs"] if any(q.get("kind") == "formula" for q in questions) else [])
+    scripts = []
+    for name in names:
+        found = asset(name)
+        if "error" in found:
+            raise RuntimeError(f"a formula question's page needs mathjs: {MISSING_MATHJS}")
+        scripts.append(f'\n<script type="application/vnd.softmaxbook.{name}+json">'
+                       f"{escape_script(json.dumps(found['text']))}</script>")
+    return "".join(scripts)
