@@ -31,6 +31,9 @@ CASES = [  # (name, widget, slider label)
     ("Jacobian view, K=6", lambda: sw.JacobianView(logits=[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]), "logit A"),
     ("loss curve", lambda: sw.LossCurve(), "probability of the true class ŷ_c"),
     ("gradient explorer, K=10", lambda: sw.GradientExplorer(logits=list(np.linspace(-3, 3, 10))), "logit B"),
+    ("reliability diagram, 347 x 10", lambda: sw.ReliabilityDiagram(
+        logits=(3 * np.random.default_rng(0).normal(size=(347, 10))).tolist(), labels=[k % 10 for k in range(347)]),
+     "temperature T"),
 ]
 
 RECORDER = """() => {

@@ -163,3 +163,43 @@ def test_float16_probability_rows_are_accepted(row):
     # ... but a float16 row that is not a distribution still is not one
     with pytest.raises(ValueError, match="`y_pred` rows must sum to 1"):
         sb.cross_entropy_from_probs(0, (p * 1.05).astype(np.float16))
+
+
+# --- label smoothing ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("k, alpha", [(1, 0.3), (2, 0.1), (4, 0.1), (10, 0.05), (10, 1.0), (7, 1e-12)])
+def test_smoothed_labels_are_the_mixture_written_out(k, alpha):
+    import mpmath
+
+    labels = np.arange(12) % k
+    Y = sb.smooth_labels(labels, k, alpha)
+    with mpmath.workdps(40):
+        on, off = (1 - mpmath.mpf(alpha)) + mpmath.mpf(alpha) / k, mpmath.mpf(alpha) / k
+    want = np.where(np.arange(k) == labels[:, None], float(on), float(off))
+    assert Y.dtype == np.float64 and Y.shape == (12, k)
+    assert_allclose(Y, want, rtol=1e-15)
+    assert_allclose(Y.sum(axis=1), 1.0, rtol=1e-15)
+
+
+def test_smoothing_zero_is_one_hot_and_one_is_uniform():
+    assert_array_equal(sb.smooth_labels([2, 0, 1], 3, 0), sb.one_hot([2, 0, 1], 3))
+    assert_array_equal(sb.smooth_labels([2, 0, 1], 4, 1.0), np.full((3, 4), 0.25))
+
+
+@pytest.mark.parametrize("k, alpha", [(3, 0.1), (10, 0.1), (10, 0.01)])
+def test_smoothed_cross_entropy_is_smallest_at_the_finite_logit_gap(k, alpha):
+    # Müller et al.: the minimiser has softmax(z) = Y^alpha, a gap log((1 - alpha + alpha/K) / (alpha/K)).
+    # Checked with the loss written out in SciPy: its central-difference gradient vanishes
+    # there, and moving any logit away from it raises the loss.
+    y = sb.smooth_labels([0], k, alpha)[0]
+    gap = np.log((1 - alpha + alpha / k) / (alpha / k))
+    z = np.where(np.arange(k) == 0, gap, 0.0)
+
+    def loss(v):
+        return -np.sum(y * scipy.special.log_softmax(v))
+
+    assert np.abs(sb.numerical_gradient(loss, z)).max() < 1e-9
+    rng = np.random.default_rng(k)
+    for _ in range(20):
+        assert loss(z + 1e-3 * rng.normal(size=k)) > loss(z)
+    assert_allclose(sb.cross_entropy(z, y), loss(z), rtol=1e-14)

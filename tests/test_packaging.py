@@ -168,7 +168,8 @@ def test_extras_install_everything(full):
     assert not [p for p in result["sys_path"] if p.startswith(ROOT.as_posix())]
     assert result["missing_names"] == []
     assert result["widgets"] == sorted(["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve",
-                                        "GradientExplorer", "Question", "ask", "standalone_html"])
+                                        "GradientExplorer", "ReliabilityDiagram", "Question", "ask",
+                                        "standalone_html"])
 
 
 def test_page_from_the_installed_package_is_live_and_self_contained(full, browser):

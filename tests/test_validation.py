@@ -71,6 +71,8 @@ VALID = {
     "reliability_curve": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
     "expected_calibration_error": {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 0], "n_bins": 15},
     "fit_temperature": {"logits": [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], "labels": [0, 1, 1]},
+    "smooth_labels": {"labels": [0, 2], "num_classes": 3, "alpha": 0.1},
+    "distillation_loss_and_grad": {"student_logits": Z, "teacher_logits": np.ones((2, 3)), "temperature": 2.0},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -316,6 +318,26 @@ BAD += [
     ("fit_temperature", "labels", "kind", ["a", "b", "c"], TypeError, r"`labels` must be integer class labels"),
     ("fit_temperature", "labels", "shape", [0, 1], ValueError, r"`labels` has 2 entries but `logits` has 3 rows"),
     ("fit_temperature", "labels", "non-finite", [0, NAN, 1], ValueError, r"`labels` must be integers; got nan"),
+    ("smooth_labels", "labels", "kind", ["a", "b"], TypeError, r"`labels` must be integer class labels"),
+    ("smooth_labels", "labels", "shape", [[0, 2]], ValueError, r"`labels` must have shape \(N,\); got shape \(1, 2\)"),
+    ("smooth_labels", "labels", "non-finite", [0, NAN], ValueError, r"`labels` must be integers; got nan"),
+    ("smooth_labels", "alpha", "kind", "0.1", TypeError, r"`alpha` must be a real number; got '0.1'"),
+    ("smooth_labels", "alpha", "non-finite", NAN, ValueError, r"`alpha` must be finite; got nan"),
+    ("distillation_loss_and_grad", "student_logits", "kind", STRINGS, TypeError,
+     r"`student_logits` must hold real numbers"),
+    ("distillation_loss_and_grad", "student_logits", "shape", np.zeros(3), ValueError,
+     r"`student_logits` must have shape \(N, K\); got shape \(3,\)"),
+    ("distillation_loss_and_grad", "student_logits", "non-finite", [[0.0, NAN, 0.0]] * 2, ValueError,
+     r"`student_logits` must be finite"),
+    ("distillation_loss_and_grad", "teacher_logits", "kind", STRINGS, TypeError,
+     r"`teacher_logits` must hold real numbers"),
+    ("distillation_loss_and_grad", "teacher_logits", "shape", np.ones((2, 4)), ValueError,
+     r"`teacher_logits` must have shape \(2, 3\) \(the shape of `student_logits`\); got shape \(2, 4\)"),
+    ("distillation_loss_and_grad", "teacher_logits", "non-finite", [[0.0, -np.inf, 0.0]] * 2, ValueError,
+     r"`teacher_logits` must be finite"),
+    ("distillation_loss_and_grad", "temperature", "kind", "2", TypeError, r"`temperature` must be a real number"),
+    ("distillation_loss_and_grad", "temperature", "non-finite", np.inf, ValueError,
+     r"`temperature` must be finite; got inf"),
     ("load_digits_split", "test_fraction", "kind", "0.25", TypeError,
      r"`test_fraction` must be a real number; got '0.25'"),
     ("load_digits_split", "test_fraction", "non-finite", NAN, ValueError, r"`test_fraction` must be finite; got nan"),
@@ -328,7 +350,7 @@ INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("make_spirals", ["n_per_class", "n_classes", "seed"]), ("minibatches", ["n", "batch_size"]),
         ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
         ("confusion_matrix", ["num_classes"]), ("reliability_curve", ["n_bins"]),
-        ("expected_calibration_error", ["n_bins"])]
+        ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in INTS:
     for _arg in ints:
@@ -364,6 +386,8 @@ for _name, ints in INTS + [("load_digits_split", ["test_fraction", "seed"])]:
 for _name in ("softmax_regression_loss_and_grad", "train_softmax_regression"):
     NOT_APPLICABLE[(_name, "l2", "shape")] = SCALAR
 NOT_APPLICABLE[("train_softmax_regression", "lr", "shape")] = SCALAR
+NOT_APPLICABLE[("smooth_labels", "alpha", "shape")] = SCALAR
+NOT_APPLICABLE[("distillation_loss_and_grad", "temperature", "shape")] = SCALAR
 NOT_APPLICABLE[("minibatches", "rng", "shape")] = "a Generator, not an array"
 NOT_APPLICABLE[("minibatches", "rng", "non-finite")] = "a Generator holds no numbers to be nan or inf"
 
@@ -805,3 +829,17 @@ def test_a_single_prediction_says_what_its_target_must_be():
     with pytest.raises(ValueError, match=r"^`y_true` for a single row of `y_pred` \(shape \(2,\)\) must be a scalar "
                                          r"label or a \(2,\) probability row; got shape \(1,\)$"):
         sb.cross_entropy_from_probs([1], [0.5, 0.5])
+
+
+@pytest.mark.parametrize("alpha, message", [(-0.1, r"`alpha` must be >= 0; got -0.1"),
+                                            (1.5, r"`alpha` must be in \[0, 1\]; got 1.5")])
+def test_smoothing_outside_zero_to_one(alpha, message):
+    with pytest.raises(ValueError, match=message):
+        sb.smooth_labels([0, 1], 2, alpha)
+
+
+@pytest.mark.parametrize("T, message", [(0.0, r"`temperature` must be > 0; got 0.0"),
+                                        (-1.0, r"`temperature` must be > 0; got -1.0")])
+def test_distillation_temperature_must_be_positive(T, message):
+    with pytest.raises(ValueError, match=message):
+        sb.distillation_loss_and_grad(Z, Z, T)

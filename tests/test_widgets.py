@@ -11,7 +11,8 @@ import pytest
 
 import softmaxbook.widgets as sw
 
-ALL = [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve, sw.GradientExplorer]
+ALL = [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve, sw.GradientExplorer, sw.ReliabilityDiagram]
+NAMED_CLASSES = ALL[:5]  # the widgets that show one entry per class (the reliability diagram shows bins)
 
 
 @pytest.mark.parametrize("cls", ALL)
@@ -30,6 +31,7 @@ def test_front_end_is_one_module_with_what_it_imports_inlined(cls):
     (sw.JacobianView, ["probs", "jacobian"]),
     (sw.LossCurve, ["loss"]),
     (sw.GradientExplorer, ["probs", "loss", "grad"]),
+    (sw.ReliabilityDiagram, ["ece", "nll", "accuracy", "bin_confidence", "bin_accuracy", "bin_count"]),
 ])
 def test_outputs_are_synced_and_read_only(cls, outputs):
     w = cls()
@@ -49,6 +51,12 @@ def test_outputs_are_synced_and_read_only(cls, outputs):
     (lambda: sw.JacobianView(logits=[0.0] * 7), r"`logits` must be 2 to 6 finite numbers"),
     (lambda: sw.LossCurve(p=0.0), r"`p` must be in \[0.001, 1\]"),
     (lambda: sw.GradientExplorer(logits=[1.0, 2.0], label=2), r"`label` must be an integer in \[0, 2\)"),
+    (lambda: sw.ReliabilityDiagram(temperature=0.05), r"`temperature` must be in \[0.1, 10\]"),
+    (lambda: sw.ReliabilityDiagram(n_bins=0), r"`n_bins` must be in \[1, 30\]"),
+    (lambda: sw.ReliabilityDiagram(logits=[[0.0, float("nan")]] * 5), r"`logits` must be finite"),
+    (lambda: sw.ReliabilityDiagram(logits=[[0.0]] * 5), r"`logits` must have 2 to 100 classes"),
+    (lambda: sw.ReliabilityDiagram(labels=[0, 1, 3, 0, 0]), r"`labels` must be integers in \[0, 3\); got 3"),
+    (lambda: sw.ReliabilityDiagram(logits=[[0.0, 1.0]] * 4), r"do not fit the 5 labels"),
 ])
 def test_bad_input(make, message):
     with pytest.raises(ValueError, match=message):
@@ -68,6 +76,18 @@ def test_logits_that_leave_the_label_without_a_class_are_refused():
 
 def test_repr_names_the_inputs():
     assert repr(sw.GradientExplorer(logits=[1, 2, 3], label=2)) == "GradientExplorer(logits=[1.0, 2.0, 3.0], label=2)"
+
+
+def test_reliability_diagram_takes_a_validation_split_and_says_its_size():
+    import numpy as np
+
+    z, y = np.random.default_rng(0).normal(size=(40, 4)), np.arange(40) % 4
+    w = sw.ReliabilityDiagram(logits=z.tolist(), labels=y.tolist(), temperature=2.0, n_bins=10)
+    assert repr(w) == "ReliabilityDiagram(N=40, K=4, temperature=2.0, n_bins=10)"  # not 160 numbers
+    assert w.ece is None and w.bin_count == []  # until a front-end has drawn it
+    with w.hold_trait_notifications():  # another split: both at once
+        w.logits, w.labels = z[:10, :3].tolist(), (y[:10] % 3).tolist()
+    assert len(w.logits) == 10
 
 
 def test_overflow_results_restore_nan_and_inf():
@@ -119,7 +139,7 @@ def test_class_names_are_names_and_labels_stay_integers():
     # `class_names`, in Python and in the front-end.
     w = sw.GradientExplorer(logits=[1.0, 2.0, 3.0], class_names=["cat", "dog", "fox"], label=2)
     assert w.class_names == ["cat", "dog", "fox"] and w.label == 2
-    for cls in ALL:
+    for cls in NAMED_CLASSES:
         assert "class_names" in cls().trait_names() and "labels" not in cls().trait_names()
         assert 'model.get("class_names")' in cls()._esm and 'model.get("labels")' not in cls()._esm
 

@@ -21,18 +21,23 @@ from widget_checks import check_controls_labelled, check_widget
 
 WIDGET_JS = Path(sw.__file__).parent
 
+# A seeded over-confident model: labels drawn from softmax(z / 2), logits z
+RELIABILITY_Z = 3 * np.random.default_rng(5).normal(size=(300, 4))
+RELIABILITY_Y = (sb.softmax(RELIABILITY_Z / 2).cumsum(axis=1) < np.random.default_rng(6).random((300, 1))).sum(axis=1)
+
 PAGES = {
     "explorer": lambda: sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1, -1.0]),
     "overflow": lambda: sw.OverflowLab(),
     "jacobian": lambda: sw.JacobianView(logits=[0.0, 4.0, 5.0]),
     "loss": lambda: sw.LossCurve(p=0.619),
     "gradient": lambda: sw.GradientExplorer(logits=[2.0, 1.0, 0.1]),
+    "reliability": lambda: sw.ReliabilityDiagram(logits=RELIABILITY_Z.tolist(), labels=RELIABILITY_Y.tolist()),
 }
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """One page per widget, and one page with all five; nothing else in the folder."""
+    """One page per widget, and one page with all six; nothing else in the folder."""
     folder = tmp_path_factory.mktemp("widgets")
     for name, make in PAGES.items():
         (folder / f"{name}.html").write_text(sw.standalone_html([make()], title=name))
@@ -102,17 +107,17 @@ def test_widget_is_live_and_labelled(open_page, name):
     check_controls_labelled(root)
 
 
-def test_one_page_holds_all_five_widgets(open_page):
+def test_one_page_holds_all_six_widgets(open_page):
     page = open_page("all")
     page.evaluate("window.softmaxbookWidgets.ready")
     roots = page.locator(".sb-widget").all()
     assert sorted(check_widget(page, root) for root in roots) == sorted(
         ["Softmax explorer", "Overflow lab", "Softmax Jacobian", "Cross-entropy loss −ln p",
-         "Gradient of cross-entropy: ŷ − y"])
+         "Gradient of cross-entropy: ŷ − y", "Reliability diagram and ECE"])
     for root in roots:
         check_controls_labelled(root)
     ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
-    assert len(ids) == len(set(ids)) == 14  # 12 sliders and a select: a <label for> finds its own control
+    assert len(ids) == len(set(ids)) == 16  # 14 sliders and a select: a <label for> finds its own control
 
 
 def test_a_new_number_of_classes_redraws_the_widget(tmp_path, browser):

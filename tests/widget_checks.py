@@ -104,6 +104,37 @@ def check_gradient_explorer(page, root):
     assert_allclose(bars, sb.softmax(z), rtol=SHOWN)
 
 
+# The stored logits and labels of every reliability diagram on the page, from the widget state
+# the page holds (they are data, not controls).
+RELIABILITY_DATA = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]')]
+  .flatMap((s) => Object.values(JSON.parse(s.textContent).state)).map((m) => m.state)
+  .filter((s) => "n_bins" in s && "logits" in s).map((s) => [s.logits, s.labels])"""
+
+
+def _reliability_fits(z, y, T, M, shown, label):
+    """Whether the numbers shown (T, ECE, NLL, accuracy) and drawn (the aria-label: M, then per
+    bin its number, confidence, accuracy and count) are softmaxbook's for logits z, labels y."""
+    probs = sb.softmax(z / T)
+    want = [sb.expected_calibration_error(probs, y, M), sb.cross_entropy(z / T, y), np.mean(probs.argmax(1) == y)]
+    conf, acc, count = sb.reliability_curve(probs, y, M)
+    drawn = numbers(label)
+    return (np.allclose(shown[1:], want, rtol=SHOWN, atol=1e-12) and len(drawn) == 1 + 4 * len(count)
+            and np.allclose(np.reshape(drawn[1:], (-1, 4))[:, 1:], np.column_stack([conf, acc, count]),
+                            rtol=5e-3, atol=1e-12))
+
+
+def check_reliability_diagram(page, root):
+    data = [(np.array(z), np.array(y)) for z, y in page.evaluate(RELIABILITY_DATA)]
+    for key, times in (("ArrowLeft", 30), ("End", 1)):  # T down by 10^0.3, then T = 10
+        press(page, root, "temperature T", key, times)
+        press(page, root, "bins M", "ArrowLeft", 5)
+        T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
+        M = int(root.get_by_label("bins M", exact=True).input_value())
+        shown = readout(root)
+        label = root.locator("svg[role='img']").get_attribute("aria-label")
+        assert any(_reliability_fits(z, y, T, M, shown, label) for z, y in data), (T, M, shown, label)
+
+
 # The check for a widget, by the title it shows.
 CHECKS = {
     "Softmax explorer": check_softmax_explorer,
@@ -111,6 +142,7 @@ CHECKS = {
     "Softmax Jacobian": check_jacobian_view,
     "Cross-entropy loss −ln p": check_loss_curve,
     "Gradient of cross-entropy: ŷ − y": check_gradient_explorer,
+    "Reliability diagram and ECE": check_reliability_diagram,
 }
 
 

@@ -5,7 +5,8 @@ The one package every chapter of the book imports. Modules, one idea each:
 (central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
 regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded data sets and
 mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
-calibration error) and ``calibration`` (temperature scaling).
+calibration error), ``calibration`` (temperature scaling) and ``distillation`` (a student
+trained on a teacher's softened probabilities).
 
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
@@ -16,6 +17,7 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
 from .calibration import fit_temperature
 from .data import load_digits_split, make_spirals, minibatches
+from .distillation import distillation_loss_and_grad
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from .jacobian import softmax_jacobian, softmax_vjp
 from .losses import (
@@ -24,6 +26,7 @@ from .losses import (
     cross_entropy_from_probs,
     cross_entropy_grad,
     one_hot,
+    smooth_labels,
 )
 from .metrics import confusion_matrix, expected_calibration_error, reliability_curve
 from .network import (
@@ -48,7 +51,7 @@ __all__ = [
     "sigmoid", "sigmoid_grad", "softmax", "log_softmax", "logsumexp", "naive_softmax",
     "softmax_jacobian", "softmax_vjp",
     "cross_entropy", "cross_entropy_grad", "cross_entropy_and_grad", "cross_entropy_from_probs",
-    "one_hot",
+    "one_hot", "smooth_labels", "distillation_loss_and_grad",
     "numerical_gradient", "numerical_jacobian", "relative_error",
     "dense_forward", "dense_backward", "relu", "relu_backward", "init_mlp", "mlp_forward",
     "mlp_backward", "mlp_loss_and_grads", "sgd_step", "predict", "train_mlp",

@@ -11,7 +11,7 @@ A batch of N rows averages: the loss is the mean of H and the gradient is
 
 import numpy as np
 
-from ._validate import as_any_array, as_distributions, as_labels, as_rows, check_int
+from ._validate import as_any_array, as_distributions, as_labels, as_rows, check_int, check_number
 from .activations import _shifted_exp
 
 
@@ -41,6 +41,58 @@ def one_hot(labels, num_classes):
     labels = as_labels(labels, None, k)
     Y = np.zeros((labels.size, k))
     Y[np.arange(labels.size), labels] = 1.0
+    return Y
+
+
+def smooth_labels(labels, num_classes, alpha):
+    r"""Label-smoothed targets: one-hot rows mixed with the uniform distribution.
+
+    .. math:: Y^{\alpha}_{nk} = (1 - \alpha)\,[k = c_n] + \frac{\alpha}{K}
+
+    Müller, Kornblith & Hinton (2019) train on these instead of one-hot rows. With them the
+    cross-entropy has a finite minimiser: softmax(z) = Y^α, whose gap between the true class's
+    logit and every other is :math:`\log\frac{1 - \alpha + \alpha/K}{\alpha/K}`
+    (infinite for α = 0: one-hot targets push the logits apart for ever).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        The true classes :math:`c_n`, in [0, num_classes).
+    num_classes : int
+        K, the number of classes, at least 1.
+    alpha : float
+        α in [0, 1], the mass spread evenly over all K classes: 0 gives one-hot rows, 1 the
+        uniform distribution.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, K)
+        Probability rows: the true class holds 1 − α + α/K, every other class α/K.
+
+    See Also
+    --------
+    one_hot : the targets for α = 0.
+    cross_entropy : takes these rows as `targets`: the label-smoothed loss and its gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import softmaxbook as sb
+    >>> Y = sb.smooth_labels([2, 0], 4, 0.1)
+    >>> print(Y, Y.sum(axis=1))
+    [[0.025 0.025 0.925 0.025]
+     [0.925 0.025 0.025 0.025]] [1. 1.]
+    >>> z = np.log(Y[0])                      # the minimiser: the gradient is 0 there
+    >>> print(np.abs(sb.cross_entropy_grad(z, Y[0])).max() < 1e-15, round(z[2] - z[0], 6))
+    True 3.610918
+    """
+    k = check_int(num_classes, "num_classes", 1)
+    a = check_number(alpha, "alpha", 0)
+    if a > 1:
+        raise ValueError(f"`alpha` must be in [0, 1]; got {alpha}")
+    Y = one_hot(labels, k)
+    Y *= 1 - a
+    Y += a / k
     return Y
 
 

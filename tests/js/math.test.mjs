@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
+import { reliability as reliabilityOf } from "../../src/softmaxbook/widgets/calibration.js";
 import * as math from "../../src/softmaxbook/widgets/math.js";
 
-const { cases } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
+const { cases, reliability } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
 const num = (values) => values.map(Number); // "Infinity", "-Infinity", "NaN" -> numbers
 
 function close(actual, expected, rtol, what) {
@@ -47,4 +48,15 @@ test("jsonSafe turns what JSON cannot hold into strings Python's float() reads",
 test("a tiny log-probability keeps its relative accuracy", () => {
   const lp = math.logSoftmax([0, -115.12925464970229])[0];
   assert.ok(lp < 0 && Math.abs(lp / -1e-50 - 1) < 1e-6, String(lp));
+});
+
+test("reliability(): the package's reliability curve, ECE, NLL and accuracy of softmax(z / T)", () => {
+  for (const c of reliability.cases) {
+    const r = reliabilityOf(reliability.logits, reliability.labels, c.T, c.M);
+    const what = `T = ${c.T}, M = ${c.M}`;
+    assert.deepEqual(r.count, c.count, `${what}: count`);
+    close(r.confidence, c.confidence, 1e-13, `${what}: confidence`);
+    close(r.accuracy, c.accuracy, 1e-13, `${what}: accuracy`);
+    close([r.ece, r.nll, r.accuracyAll], [c.ece, c.nll, c.accuracyAll], 1e-12, `${what}: ECE, NLL, accuracy`);
+  }
 });

@@ -12,6 +12,7 @@ import { makeModel } from "../../src/softmaxbook/widgets/host.js";
 import {
   crossEntropy, crossEntropyGrad, jsonSafe, naiveSoftmax, softmax, softmaxJacobian, stableSoftmax32,
 } from "../../src/softmaxbook/widgets/math.js";
+import { reliability } from "../../src/softmaxbook/widgets/calibration.js";
 import { makeDocument } from "./fake_dom.mjs";
 
 const { widgets } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
@@ -45,6 +46,15 @@ const CASES = {
     expect: (m) => ({ probs: softmax(m.get("logits")), loss: crossEntropy(m.get("logits"), m.get("label")),
                       grad: crossEntropyGrad(m.get("logits"), m.get("label")) }),
     slid: first("logits"), slide: -4, input: ["logits", [0, 5, 1]],
+  },
+  ReliabilityDiagram: {
+    expect: (m) => {
+      const r = reliability(m.get("logits"), m.get("labels"), m.get("temperature"), m.get("n_bins"));
+      return { ece: r.ece, nll: r.nll, accuracy: r.accuracyAll, bin_confidence: r.confidence,
+               bin_accuracy: r.accuracy, bin_count: r.count };
+    },
+    // its first slider holds log10 T
+    slid: (m) => Math.log10(m.get("temperature")), slide: 1, input: ["temperature", 0.5],
   },
 };
 
@@ -113,7 +123,7 @@ for (const w of widgets) {
 }
 
 test("a logit widget redraws for a new number of classes", async () => {
-  for (const w of widgets.filter((x) => "logits" in x.state)) {
+  for (const w of widgets.filter((x) => typeof x.state.logits?.[0] === "number")) {  // a row of logits
     const mod = await import(`../../src/softmaxbook/widgets/${w.source}`);
     const { el, model } = render(mod, w.state);
     model.set("logits", [0.5, -1.5]);

@@ -65,7 +65,7 @@ def case(z):
 
 WIDGETS = {sw.SoftmaxExplorer: "softmax_explorer.js", sw.OverflowLab: "overflow_lab.js",
            sw.JacobianView: "jacobian_view.js", sw.LossCurve: "loss_curve.js",
-           sw.GradientExplorer: "gradient_explorer.js"}
+           sw.GradientExplorer: "gradient_explorer.js", sw.ReliabilityDiagram: "reliability_diagram.js"}
 
 
 def widget(cls, source):
@@ -74,10 +74,28 @@ def widget(cls, source):
     return {"name": cls.__name__, "source": source, "esm": w._esm, "state": state}
 
 
+def reliability_cases():
+    """softmaxbook's reliability curve, ECE, NLL and accuracy of softmax(z / T), seeded logits."""
+    rng = np.random.default_rng(0)
+    z = 3 * rng.normal(size=(300, 4))
+    labels = (sb.softmax(z / 2).cumsum(axis=1) < rng.random((300, 1))).sum(axis=1)
+    z[:3] = [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [np.log(4.0), 0.0, 0.0, 0.0]]  # ties, 1/4, a bin edge
+    out = []
+    for T in (0.5, 1.0, 3.0):
+        for M in (1, 5, 15, 30):
+            probs = sb.softmax(z / T)
+            conf, acc, count = sb.reliability_curve(probs, labels, M)
+            out.append({"T": T, "M": M, "confidence": conf.tolist(), "accuracy": acc.tolist(), "count": count.tolist(),
+                        "ece": sb.expected_calibration_error(probs, labels, M), "nll": sb.cross_entropy(z / T, labels),
+                        "accuracyAll": float(np.mean(probs.argmax(axis=1) == labels))})
+    return {"logits": z.tolist(), "labels": labels.tolist(), "cases": out}
+
+
 def main(path):
     with open(path, "w") as f:
         json.dump({"cases": [case(z) for z in ROWS], "widgets": [widget(c, s) for c, s in WIDGETS.items()],
-                   "questions": [q for qs in banks().values() for q in qs]}, f, indent=1, allow_nan=False)
+                   "reliability": reliability_cases(), "questions": [q for qs in banks().values() for q in qs]},
+                  f, indent=1, allow_nan=False)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .._extras import missing_extra
-from .._validate import as_logits, check_row_max
+from .._validate import as_array, as_labels, as_logits, check_row_max
 from ._bundle import bundle
 
 try:
@@ -172,7 +172,57 @@ class GradientExplorer(_LogitsWidget):
         return z
 
 
+class ReliabilityDiagram(_BookWidget):
+    """Stored logits and labels, a temperature -> the reliability diagram and ECE of softmax(logits / T).
+
+    The logits and labels are a model's held-out examples (its validation split): the page
+    keeps them, so the diagram, the ECE, the NLL and the accuracy redraw with no kernel as
+    the temperature moves (a log-scale slider from 0.1 to 10) or the number of bins does.
+    """
+
+    _esm = t.Unicode(_bundle("reliability_diagram.js")).tag(sync=True)
+    _css = t.Unicode(_CSS + (_HERE / "reliability_diagram.css").read_text()).tag(sync=True)
+    _inputs = ("temperature", "n_bins")
+    logits = t.List(t.List(t.Float()), default_value=[[2.0, 0.5, -1.0], [0.2, 0.1, 0.0], [1.0, 3.0, 0.0],
+                                                      [0.0, 0.5, 4.0], [3.0, 0.0, 0.0]]).tag(sync=True)
+    labels = t.List(t.Int(), default_value=[0, 1, 1, 2, 1]).tag(sync=True)
+    temperature = t.Float(1.0).tag(sync=True)
+    n_bins = t.Int(15).tag(sync=True)
+    ece = t.Float(None, allow_none=True, read_only=True, help="the ECE the front-end computed").tag(sync=True)
+    nll = t.Float(None, allow_none=True, read_only=True).tag(sync=True)
+    accuracy = t.Float(None, allow_none=True, read_only=True).tag(sync=True)
+    bin_confidence = t.List(t.Float(), read_only=True).tag(sync=True)
+    bin_accuracy = t.List(t.Float(), read_only=True).tag(sync=True)
+    bin_count = t.List(t.Int(), read_only=True).tag(sync=True)
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        z = as_array(proposal["value"], "logits", shape=("N", "K"), nonempty=True)
+        if not 2 <= z.shape[1] <= 100 or z.shape[0] > 20_000:
+            raise ValueError(f"`logits` must have 2 to 100 classes and at most 20000 rows; got shape {z.shape}")
+        if len(self.labels) != z.shape[0] or max(self.labels, default=0) >= z.shape[1]:
+            raise ValueError(f"`logits` of shape {z.shape} do not fit the {len(self.labels)} labels: set both at "
+                             "once inside `with widget.hold_trait_notifications():`, or in the constructor")
+        return [[float(x) for x in row] for row in z]
+
+    @t.validate("labels")
+    def _check_labels(self, proposal):
+        return as_labels(proposal["value"], None, len(self.logits[0]), "labels").tolist()
+
+    @t.validate("temperature")
+    def _check_temperature(self, proposal):
+        return _in_range(proposal, "temperature", 0.1, 10.0)
+
+    @t.validate("n_bins")
+    def _check_n_bins(self, proposal):
+        return _in_range(proposal, "n_bins", 1, 30)
+
+    def __repr__(self):
+        n, k = len(self.logits), len(self.logits[0])
+        return f"ReliabilityDiagram(N={n}, K={k}, temperature={self.temperature!r}, n_bins={self.n_bins!r})"
+
+
 from .quiz import Question, ask  # noqa: E402  (self-check questions: their own module)
 
-__all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "Question", "ask",
-           "standalone_html"]
+__all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "ReliabilityDiagram",
+           "Question", "ask", "standalone_html"]
