@@ -198,8 +198,11 @@ def test_any_file_name_becomes_text():
 
 def test_distinct_paths_keep_distinct_names():
     paths = [os.fsdecode(b"\xe9.ipynb"), "\\xe9.ipynb", "a\nb.ipynb", "a\\nb.ipynb", "alice/x.ipynb", "bob/x.ipynb"]
+    # every byte that is not UTF-8, every character up to U+024F, and the escapes typed out
+    paths += [os.fsdecode(bytes([b])) for b in range(0x80, 0x100)] + [chr(c) for c in range(1, 0x250) if c != 0x2F]
+    paths += [f"\\x{b:02x}" for b in range(0x80, 0x100)] + [f"\\u{c:04x}" for c in range(0x80, 0x100)]
     names = [reports.display_name(p) for p in paths]
-    assert len(set(names)) == len(paths), names
+    assert len(set(names)) == len(paths), [n for n in names if names.count(n) > 1][:5]
     assert all(n.isprintable() for n in names)
 
 

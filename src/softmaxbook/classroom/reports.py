@@ -24,14 +24,21 @@ FINAL = {"graded", "invalid"}  # statuses a re-run keeps; the others are graded 
 def display_name(path):
     """A relative path as readable text, distinct for distinct paths: ``alice/02-softmax.ipynb``.
 
-    A byte that is not UTF-8 shows as ``\\xNN``, a control character as its escape, and a
-    backslash as two, so the file named with the byte 0xE9 and the one named with the four
-    characters ``\\xe9`` keep rows of their own.
+    A byte that is not UTF-8 shows as ``\\xNN``, a character that cannot be printed as its
+    escape in a form no byte takes (``\\n``, ``\\uNNNN``, ``\\UNNNNNNNN``), and a backslash as
+    two: the file named with the byte 0xA0, the one named with the four characters ``\\xa0``
+    and the one named with the character U+00A0 keep rows of their own.
     """
     text = os.fsencode(Path(path)).decode("utf-8", "surrogateescape")
     return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
                    else "\\\\" if c == "\\" else c if c.isprintable() or c == " "
-                   else c.encode("unicode_escape").decode() for c in text)
+                   else _escape(c) for c in text)
+
+
+def _escape(c):
+    """An unprintable character's escape, never the ``\\xNN`` of a byte (U+0080 -> ``\\u0080``)."""
+    escaped = c.encode("unicode_escape").decode()
+    return "\\u00" + escaped[2:] if escaped.startswith("\\x") else escaped
 
 
 def printable(text):
