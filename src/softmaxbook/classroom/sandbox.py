@@ -279,11 +279,15 @@ class Watchdog:
     """The sandbox seen from outside, where the submission cannot reach: its processes'
     resident memory, summed and polled, ends the sandbox over `limit` bytes (RLIMIT_AS holds
     one process; this holds them all, for root and a normal user alike); and the resident
-    peak of one call, from the kernel's own high-water marks (``/proc/PID/status`` VmHWM).
+    peak of one call: the larger of the kernel's own high-water marks (``/proc/PID/status``
+    VmHWM) of the processes alive at its end and the largest sum polled during it (a helper
+    process that exits before the call returns, or a high-water mark reset from inside, is
+    still seen if its memory lived longer than a poll).
     """
 
     def __init__(self, process, limit, interval=0.025):
         self.process, self.limit, self.over = process, limit, 0
+        self.polled = None  # the largest sum polled since start_measure, while measuring
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, args=(interval,), daemon=True)
         self._thread.start()
@@ -309,6 +313,8 @@ class Watchdog:
     def _watch(self, interval):
         while not self._stop.wait(interval):
             used = self._sum("VmRSS:")
+            if self.polled is not None:
+                self.polled = max(self.polled, used)
             if used > self.limit:
                 self.over = used
                 with contextlib.suppress(OSError):
@@ -321,10 +327,14 @@ class Watchdog:
         for pid in pids:
             with contextlib.suppress(OSError):
                 Path(f"/proc/{pid}/clear_refs").write_text("5")
-        return self._sum("VmRSS:", pids)
+        base = self._sum("VmRSS:", pids)
+        self.polled = base
+        return base
 
     def peak(self):
-        return self._sum("VmHWM:")
+        """The resident peak since `start_measure`; ends the measurement."""
+        polled, self.polled = self.polled or 0, None
+        return max(self._sum("VmHWM:"), polled)
 
     def stop(self):
         self._stop.set()
