@@ -41,9 +41,9 @@ class Watch:
 
     Python code cannot remove an audit hook, and a hook that raises stops the operation. So
     this one refuses what would let a submission sidestep a test: running a copy of the
-    package's own code (a function made from a library function's code object, or that code
-    put back on a function the test forbids) and resetting the memory high-water mark the
-    grader reads; and, while a test is calling it (`guarded`), starting processes.
+    package's own code (a function made from a library function's code object, a module
+    compiled again from the package's source, or that code put back on a function the test
+    forbids) and resetting the memory high-water mark the grader reads; and, while a test is calling it (`guarded`), starting processes.
     """
 
     def __init__(self, home, library_codes=frozenset()):
@@ -71,7 +71,14 @@ class Watch:
             self._refuse("changes the code of the package's functions")
 
     def _library(self, code):
-        return isinstance(code, types.CodeType) and _key(code) in self.library_codes
+        """Whether `code`, or any code it holds (a module's functions), is the package's own."""
+        todo = [code] if isinstance(code, types.CodeType) else []
+        while todo:
+            c = todo.pop()
+            if _key(c) in self.library_codes:
+                return True
+            todo += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+        return False
 
     def _refuse(self, what):
         self.flags.add(INTERPRETER)
