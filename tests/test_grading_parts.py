@@ -450,3 +450,22 @@ def test_cgroups_of_a_grader_that_no_longer_runs_are_removed(tmp_path):
         group.mkdir(parents=True)
     remove_stale_cgroups(tmp_path)
     assert [g.exists() for g in stale + live] == [False, False, True, True]
+
+
+def nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("reply", [{"dict": [1, 2]}, {"tuple": 5}, {"float": [1]}, {"dict": {"a": {"float": "x"}}},
+                                   nested(950)], ids=["dict-list", "tuple-int", "float-list", "float-text", "deep"])
+def test_a_forged_value_is_a_value_error_never_another(reply):
+    with pytest.raises(ValueError):
+        protocol.decode(reply)
+
+
+@pytest.mark.parametrize("source", ["s = '\ud800'", "x = " + "-" * 20000 + "1"])
+def test_code_the_parser_cannot_take_is_flagged_not_a_crash(source):
+    assert flags.flags_for_code([source]) == [flags.UNREADABLE]

@@ -19,6 +19,7 @@ SIGNALS = "signals other processes"
 NETWORK = "reaches the network"
 INTERPRETER = "tampers with the interpreter"
 TOO_LARGE = "too much code to check"
+UNREADABLE = "code the grader cannot read"  # a lone surrogate, nesting past the parser's limits
 MAX_SCAN = 1 << 20  # characters of code scanned: a student's notebook holds far less
 
 _SPAWN_MODULES = {"subprocess", "multiprocessing", "pty", "pexpect"}
@@ -81,10 +82,12 @@ def flags_for_code(sources):
             break
         try:
             tree = ast.parse(source)
+            for node in ast.walk(tree):
+                found |= _node_flags(node)
         except SyntaxError:
             continue  # IPython magics and shell lines: the runner reports what they do
-        for node in ast.walk(tree):
-            found |= _node_flags(node)
+        except (ValueError, UnicodeError, MemoryError, RecursionError):
+            found.add(UNREADABLE)
     return sorted(found)
 
 

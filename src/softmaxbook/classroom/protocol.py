@@ -4,9 +4,9 @@ Only data crosses: None, bools, ints, floats (inf and nan too), strings, lists, 
 dicts with string keys, and NumPy arrays and scalars of numbers, booleans or text (as
 ``.npy`` bytes, read back with ``allow_pickle=False``). Nothing the sandbox sends can run
 code in the grader, and what a reply may cost the grader is bounded before it is decoded:
-its size (`MAX_LINE`), the number of JSON values in it (`MAX_ITEMS`), and for an array the
-bytes it really holds (an array must hold ``size * itemsize`` bytes: no zero-width items
-that claim billions of elements).
+its size (`MAX_LINE`), the number of JSON values in it (`MAX_ITEMS`), how deep they nest
+(`MAX_DEPTH`), and for an array the bytes it really holds (an array must hold
+``size * itemsize`` bytes: no zero-width items that claim billions of elements).
 """
 
 import base64
@@ -20,6 +20,7 @@ import numpy as np
 
 MAX_LINE = 32 << 20  # bytes: a longer reply is refused, never read into memory
 MAX_ITEMS = 1_000_000  # JSON values in one message: each costs the grader a Python object
+MAX_DEPTH = 64  # lists in lists: far more than any answer needs, far less than Python's stack
 ARRAY_KINDS = "biufcUS"  # bool, integers, floats, complex, text: no objects, voids or records
 
 
@@ -46,9 +47,19 @@ def encode(value):
 
 
 def decode(obj):
-    """The value `encode` made `obj` from; ValueError for anything `encode` cannot make."""
+    """The value `encode` made `obj` from; ValueError for anything `encode` cannot make (a
+    wrong type inside, or nesting deeper than MAX_DEPTH)."""
+    try:
+        return _decode(obj, 0)
+    except (AttributeError, KeyError, TypeError, RecursionError) as err:
+        raise ValueError(f"not an encoded value ({type(err).__name__})") from None
+
+
+def _decode(obj, depth):
+    if depth > MAX_DEPTH:
+        raise ValueError(f"a value nested deeper than {MAX_DEPTH}")
     if isinstance(obj, list):
-        return [decode(v) for v in obj]
+        return [_decode(v, depth + 1) for v in obj]
     if not isinstance(obj, dict):
         return obj
     if "float" in obj:
@@ -57,9 +68,9 @@ def decode(obj):
         a = load_npy(base64.b64decode(obj["npy"], validate=True))
         return a[()] if obj.get("scalar") else a
     if "tuple" in obj:
-        return tuple(decode(v) for v in obj["tuple"])
+        return tuple(_decode(v, depth + 1) for v in obj["tuple"])
     if "dict" in obj:
-        return {k: decode(v) for k, v in obj["dict"].items()}
+        return {k: _decode(v, depth + 1) for k, v in obj["dict"].items()}
     raise ValueError(f"not an encoded value: {sorted(obj)[:5]}")
 
 

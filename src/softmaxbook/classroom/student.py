@@ -43,7 +43,8 @@ class Watch:
     this one refuses what would let a submission sidestep a test: running a copy of the
     package's own code (a function made from a library function's code object, a module
     compiled again from the package's source, or that code put back on a function the test
-    forbids) and resetting the memory high-water mark the grader reads; and, while a test is calling it (`guarded`), starting processes.
+    forbids) and resetting the memory high-water mark the grader reads; and, while a test is
+    calling it (`guarded`), starting processes.
     """
 
     def __init__(self, home, library_codes=frozenset()):
