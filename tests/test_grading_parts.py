@@ -183,10 +183,17 @@ def test_rows_are_written_as_they_come_and_a_rerun_resumes(tmp_path):
     assert again.rows["ann.ipynb"]["total"] == "3" and again.rows["ann.ipynb"]["possible"] == "6"
 
 
-def test_a_book_for_other_questions_starts_afresh(tmp_path):
+def test_a_book_with_other_columns_is_never_overwritten(tmp_path):
     path = tmp_path / "grades.csv"
     reports.GradeBook(path, POINTS).add("ann.ipynb", "aa", result())
-    assert reports.GradeBook(path, {"q1": 2.0}).rows == {}
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="has other columns than this assignment's grades"):
+        reports.GradeBook(path, {"q1": 2.0})  # another assignment's questions
+    edited = before.replace(b"sha256", b"sha256,teacher's comment", 1)
+    path.write_bytes(edited)
+    with pytest.raises(ValueError, match="grade into another CSV"):
+        reports.GradeBook(path, POINTS)  # a column the teacher added
+    assert path.read_bytes() == edited
 
 
 def test_any_file_name_becomes_text():

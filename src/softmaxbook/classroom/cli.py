@@ -60,6 +60,14 @@ def _grade(path):
                       reason=f"the grader failed on this file: {type(err).__name__}: {err}"[:500])
 
 
+def _say(text):
+    """Print a progress line; if the reader went away (`grade ... | head`), go on grading quietly."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=None):
     """Grade every file under `submissions`, at any depth; return the grade book.
 
@@ -78,16 +86,19 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     box.check()
     remove_stale_cgroups()  # a run killed outright (SIGKILL) could not remove its own
     points = Autograder(zip_bytes, name).points
-    book = reports.GradeBook(csv_path, points)
+    try:
+        book = reports.GradeBook(csv_path, points)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
     files, hidden = _submissions(submissions)
     if hidden:
-        print(f"{hidden} hidden files or folders (names starting with '.') in {submissions}: not graded")
+        _say(f"{hidden} hidden files or folders (names starting with '.') in {submissions}: not graded")
     if not files:
         raise SystemExit(f"no submissions in {submissions}")
     todo = [(p, reports.display_name(p.relative_to(submissions)), reports.fingerprint(p)) for p in files]
     todo = [t for t in todo if not book.done(t[1], t[2])]
     if len(todo) < len(files):
-        print(f"{len(files) - len(todo)} already graded in {csv_path} (unchanged files): skipped")
+        _say(f"{len(files) - len(todo)} already graded in {csv_path} (unchanged files): skipped")
     t0, done = time.perf_counter(), 0
     pool = concurrent.futures.ProcessPoolExecutor(jobs, initializer=_start_worker,
                                                   initargs=(zip_bytes, name, kind, limits))
@@ -106,7 +117,7 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
             flags = f"  flags: {row['flags']}" if row["flags"] else ""
             score = f"{row['total']}/{row['possible']}"
             line = f"[{n}/{len(todo)}] {display}: {score} ({result.seconds:.1f} s){note}{flags}"
-            print(reports.printable(line), flush=True)
+            _say(reports.printable(line))
     except KeyboardInterrupt:
         _stop_pool(pool)
         print(f"\nstopped: {done} of {len(todo)} graded and written to {csv_path}; "
@@ -115,8 +126,8 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     pool.shutdown()
     report = feedback / "class-report.html"
     report.write_text(reports.class_report(name, book.rows, points), encoding="utf-8")
-    print(f"graded {len(todo)} submissions in {time.perf_counter() - t0:.1f} s -> {csv_path}; "
-          f"feedback and the class report in {feedback}")
+    _say(f"graded {len(todo)} submissions in {time.perf_counter() - t0:.1f} s -> {csv_path}; "
+         f"feedback and the class report in {feedback}")
     return book
 
 

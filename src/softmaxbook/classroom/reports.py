@@ -84,8 +84,10 @@ class GradeBook:
             return {}
         with open(self.path, newline="", encoding="utf-8") as f:
             rows = [{k: _uncell(v or "") for k, v in r.items()} for r in csv.DictReader(f)]
-        if rows and list(rows[0]) != self.fields:
-            return {}  # another assignment's or an older layout: grade everything again
+        if rows and list(rows[0]) != self.fields:  # another assignment's, or edited by hand: never overwrite it
+            columns = ", ".join(list(rows[0])[:4])
+            raise ValueError(f"{self.path} has other columns than this assignment's grades ({columns}...): "
+                             "grade into another CSV, or move it away to grade everything again")
         return {r["submission"]: r for r in rows}
 
     def done(self, name, digest):
