@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -91,6 +92,17 @@ class Bubblewrap:
                                 "--proc", "/proc", "--dev", "/dev", "true"], capture_output=True, text=True)
         if probe.returncode != 0:
             raise SandboxUnavailable(f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()[:300]}")
+        # This Python, and the package, as a submission's process will see them: a Python that
+        # lives (or links) somewhere this user cannot read fails here once, not every submission.
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "submission.ipynb").write_text("{}")
+            argv = [sys.executable, "-I", "-c", "import softmaxbook.classroom.student"]
+            probe = subprocess.run(self.command(folder, argv), capture_output=True, text=True, timeout=120)
+        if probe.returncode != 0:
+            raise SandboxUnavailable(
+                f"{sys.executable} cannot start in the sandbox with the package ({probe.stderr.strip()[-300:]}); "
+                "the sandbox shows the system's folders, Python's own and the package's, read-only: is this "
+                "Python (and what it links to) readable by this user?")
 
     def warnings(self):
         """What holds less here than the README says, for the teacher to read before grading."""
