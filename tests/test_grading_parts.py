@@ -476,3 +476,18 @@ def test_a_forged_value_is_a_value_error_never_another(reply):
 @pytest.mark.parametrize("source", ["s = '\ud800'", "x = " + "-" * 20000 + "1"])
 def test_code_the_parser_cannot_take_is_flagged_not_a_crash(source):
     assert flags.flags_for_code([source]) == [flags.UNREADABLE]
+
+
+def test_a_folder_too_deep_to_read_is_named_not_skipped(tmp_path, monkeypatch):
+    from softmaxbook.classroom.cli import _submissions
+
+    (tmp_path / "ann.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(45):  # 45 x 101 characters: past PATH_MAX (4096), reached step by step
+        os.mkdir("d" * 100)
+        os.chdir("d" * 100)
+    with open("deep.ipynb", "w") as f:
+        f.write("{}")
+    files, hidden, unreadable = _submissions(tmp_path)
+    assert [p.name for p in files] == ["ann.ipynb"] and hidden == 0
+    assert len(unreadable) == 1 and unreadable[0].filename.endswith("d" * 100), unreadable

@@ -90,7 +90,9 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
         book = reports.GradeBook(csv_path, points)
     except ValueError as err:
         raise SystemExit(f"error: {err}") from None
-    files, hidden = _submissions(submissions)
+    files, hidden, unreadable = _submissions(submissions)
+    for err in unreadable:
+        print(f"warning: cannot read {err.filename!r} ({err.strerror}): what it holds is not graded", file=sys.stderr)
     if hidden:
         _say(f"{hidden} hidden files or folders (names starting with '.') in {submissions}: not graded")
     if not files:
@@ -167,14 +169,15 @@ def _feedback_folder(csv_path, feedback, submissions):
 
 def _submissions(folder):
     """Every file under the folder, at any depth (links are listed, never followed); hidden
-    files and folders (``.ipynb_checkpoints``…) are left out and counted."""
-    found, hidden = [], 0
-    for root, dirs, files in os.walk(folder):
+    files and folders (``.ipynb_checkpoints``…) are left out and counted; folders that cannot
+    be read (no permission, or deeper than the system's longest path) are named."""
+    found, hidden, unreadable = [], 0, []
+    for root, dirs, files in os.walk(folder, onerror=lambda err: unreadable.append(err)):
         hidden += sum(d.startswith(".") for d in dirs) + sum(f.startswith(".") for f in files)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         links = [d for d in dirs if os.path.islink(os.path.join(root, d))]  # os.walk does not enter them
         found += [Path(root, f) for f in sorted(files + links) if not f.startswith(".")]
-    return sorted(found), hidden
+    return sorted(found), hidden, unreadable
 
 
 def main(argv=None):
