@@ -8,6 +8,9 @@ mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the 
 calibration error), ``calibration`` (temperature scaling) and ``distillation`` (a student
 trained on a teacher's softened probabilities).
 
+float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
+package recognises without importing it) are computed in float32, and give float32.
+
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
 So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip install
