@@ -73,6 +73,9 @@ VALID = {
     "fit_temperature": {"logits": [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], "labels": [0, 1, 1]},
     "smooth_labels": {"labels": [0, 2], "num_classes": 3, "alpha": 0.1},
     "distillation_loss_and_grad": {"student_logits": Z, "teacher_logits": np.ones((2, 3)), "temperature": 2.0},
+    "online_logsumexp": {"chunks": [[0.0, 1.0], [], [2.0]]},
+    "partial_logsumexp": {"chunk": [0.0, 1.0]},
+    "merge_partial_logsumexp": {"a": (0.0, 0.5), "b": (1.0, 0.0)},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -344,6 +347,25 @@ BAD += [
     # the split's seed is an integer only (scikit-learn's random_state), so every split is reproducible
     ("load_digits_split", "seed", "kind", 2.0, TypeError, r"`seed` must be an integer; got 2.0"),
     ("load_digits_split", "seed", "non-finite", NAN, TypeError, r"`seed` must be an integer; got nan"),
+]
+# softmax at scale: the online normaliser, tiled attention, the chunked loss
+BAD += [
+    ("online_logsumexp", "chunks", "kind", 3.0, TypeError, r"`chunks` must be an iterable of 1-D arrays; got float"),
+    ("online_logsumexp", "chunks", "shape", [[0.0], np.zeros((2, 2))], ValueError,
+     r"`chunks\[1\]` must have shape \(n,\), a 1-D chunk; got shape \(2, 2\)"),
+    ("online_logsumexp", "chunks", "non-finite", [[0.0, NAN]], ValueError, r"`chunks\[0\]` must not contain nan"),
+    ("partial_logsumexp", "chunk", "kind", ["a", "b"], TypeError, r"`chunk` must hold real numbers; got dtype <U1"),
+    ("partial_logsumexp", "chunk", "shape", np.zeros((2, 2)), ValueError,
+     r"`chunk` must have shape \(n,\), a 1-D chunk; got shape \(2, 2\)"),
+    ("partial_logsumexp", "chunk", "non-finite", [0.0, np.inf], ValueError, r"`chunk` must not contain \+inf"),
+    *[row for arg in "ab" for row in [
+        ("merge_partial_logsumexp", arg, "kind", 0.5, TypeError,
+         rf"`{arg}` must be a \(max, rest\) pair as partial_logsumexp returns; got float"),
+        ("merge_partial_logsumexp", arg, "shape", (0.0, 0.0, 0.0), ValueError,
+         rf"`{arg}` must be a \(max, rest\) pair; got 3 items"),
+        ("merge_partial_logsumexp", arg, "non-finite", (NAN, 0.0), ValueError,
+         rf"`{arg}\[0\]`, the max, must not be nan or \+inf; got nan"),
+    ]],
 ]
 INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),

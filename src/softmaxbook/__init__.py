@@ -5,8 +5,9 @@ The one package every chapter of the book imports. Modules, one idea each:
 (central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
 regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded data sets and
 mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
-calibration error), ``calibration`` (temperature scaling) and ``distillation`` (a student
-trained on a teacher's softened probabilities).
+calibration error), ``calibration`` (temperature scaling), ``distillation`` (a student
+trained on a teacher's softened probabilities), and for softmax at scale ``online`` (the online
+normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``).
 
 float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
 package recognises without importing it) are computed in float32, and give float32.
@@ -45,6 +46,7 @@ from .network import (
     sgd_step,
     train_mlp,
 )
+from .online import merge_partial_logsumexp, online_logsumexp, partial_logsumexp
 from .regression import softmax_regression_loss_and_grad, train_softmax_regression
 
 # The one place the version is written: pyproject.toml reads it from here.
@@ -61,4 +63,5 @@ __all__ = [
     "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
     "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
+    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp",
 ]
