@@ -76,6 +76,8 @@ VALID = {
     "online_logsumexp": {"chunks": [[0.0, 1.0], [], [2.0]]},
     "partial_logsumexp": {"chunk": [0.0, 1.0]},
     "merge_partial_logsumexp": {"a": (0.0, 0.5), "b": (1.0, 0.0)},
+    "tiled_attention": {"Q": np.ones((2, 3)), "K": np.ones((4, 3)), "V": np.ones((4, 2)), "block_size": 2,
+                        "causal": False},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -366,13 +368,26 @@ BAD += [
         ("merge_partial_logsumexp", arg, "non-finite", (NAN, 0.0), ValueError,
          rf"`{arg}\[0\]`, the max, must not be nan or \+inf; got nan"),
     ]],
+    ("tiled_attention", "Q", "kind", STRINGS, TypeError, r"`Q` must hold real numbers"),
+    ("tiled_attention", "Q", "shape", np.ones(3), ValueError, r"`Q` must have shape \(n, d\); got shape \(3,\)"),
+    ("tiled_attention", "Q", "non-finite", [[0.0, NAN, 0.0]] * 2, ValueError, r"`Q` must be finite"),
+    ("tiled_attention", "K", "kind", STRINGS, TypeError, r"`K` must hold real numbers"),
+    ("tiled_attention", "K", "shape", np.ones((4, 2)), ValueError,
+     r"`K` must have shape \(m, 3\) \(d, the columns of `Q`\); got shape \(4, 2\)"),
+    ("tiled_attention", "K", "non-finite", np.full((4, 3), -np.inf), ValueError, r"`K` must be finite"),
+    ("tiled_attention", "V", "kind", STRINGS, TypeError, r"`V` must hold real numbers"),
+    ("tiled_attention", "V", "shape", np.ones((3, 2)), ValueError,
+     r"`V` must have shape \(4, d_v\) \(m, the rows of `K`\); got shape \(3, 2\)"),
+    ("tiled_attention", "V", "non-finite", np.full((4, 2), np.inf), ValueError, r"`V` must be finite"),
+    ("tiled_attention", "causal", "kind", "yes", TypeError, r"`causal` must be True or False; got 'yes'"),
 ]
 INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),
         ("make_spirals", ["n_per_class", "n_classes", "seed"]), ("minibatches", ["n", "batch_size"]),
         ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
         ("confusion_matrix", ["num_classes"]), ("reliability_curve", ["n_bins"]),
-        ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"])]
+        ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"]),
+        ("tiled_attention", ["block_size"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in INTS:
     for _arg in ints:
@@ -410,6 +425,8 @@ for _name in ("softmax_regression_loss_and_grad", "train_softmax_regression"):
 NOT_APPLICABLE[("train_softmax_regression", "lr", "shape")] = SCALAR
 NOT_APPLICABLE[("smooth_labels", "alpha", "shape")] = SCALAR
 NOT_APPLICABLE[("distillation_loss_and_grad", "temperature", "shape")] = SCALAR
+NOT_APPLICABLE[("tiled_attention", "causal", "shape")] = SCALAR
+NOT_APPLICABLE[("tiled_attention", "causal", "non-finite")] = "a bool cannot be nan or inf"
 NOT_APPLICABLE[("minibatches", "rng", "shape")] = "a Generator, not an array"
 NOT_APPLICABLE[("minibatches", "rng", "non-finite")] = "a Generator holds no numbers to be nan or inf"
 

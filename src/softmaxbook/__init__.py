@@ -7,7 +7,8 @@ regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded dat
 mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
 calibration error), ``calibration`` (temperature scaling), ``distillation`` (a student
 trained on a teacher's softened probabilities), and for softmax at scale ``online`` (the online
-normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``).
+normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``) and
+``attention`` (``tiled_attention``).
 
 float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
 package recognises without importing it) are computed in float32, and give float32.
@@ -19,6 +20,7 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
+from .attention import tiled_attention
 from .calibration import fit_temperature
 from .data import load_digits_split, make_spirals, minibatches
 from .distillation import distillation_loss_and_grad
@@ -63,5 +65,5 @@ __all__ = [
     "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
     "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
-    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp",
+    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp", "tiled_attention",
 ]
