@@ -78,6 +78,7 @@ VALID = {
     "merge_partial_logsumexp": {"a": (0.0, 0.5), "b": (1.0, 0.0)},
     "tiled_attention": {"Q": np.ones((2, 3)), "K": np.ones((4, 3)), "V": np.ones((4, 2)), "block_size": 2,
                         "causal": False},
+    "chunked_cross_entropy": {"H": np.ones((2, 3)), "W": np.ones((3, 4)), "targets": [0, 3], "chunk_size": 2},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -380,6 +381,17 @@ BAD += [
      r"`V` must have shape \(4, d_v\) \(m, the rows of `K`\); got shape \(3, 2\)"),
     ("tiled_attention", "V", "non-finite", np.full((4, 2), np.inf), ValueError, r"`V` must be finite"),
     ("tiled_attention", "causal", "kind", "yes", TypeError, r"`causal` must be True or False; got 'yes'"),
+    ("chunked_cross_entropy", "H", "kind", STRINGS, TypeError, r"`H` must hold real numbers"),
+    ("chunked_cross_entropy", "H", "shape", np.ones(3), ValueError, r"`H` must have shape \(N, D\); got shape \(3,\)"),
+    ("chunked_cross_entropy", "H", "non-finite", [[0.0, NAN, 0.0]] * 2, ValueError, r"`H` must be finite"),
+    ("chunked_cross_entropy", "W", "kind", STRINGS, TypeError, r"`W` must hold real numbers"),
+    ("chunked_cross_entropy", "W", "shape", np.ones((2, 4)), ValueError,
+     r"`W` must have shape \(3, K\) \(D, the columns of `H`\); got shape \(2, 4\)"),
+    ("chunked_cross_entropy", "W", "non-finite", np.full((3, 4), np.inf), ValueError, r"`W` must be finite"),
+    ("chunked_cross_entropy", "targets", "kind", ["a", "b"], TypeError, r"`targets` must be integer class labels"),
+    ("chunked_cross_entropy", "targets", "shape", [0, 1, 2], ValueError, r"`targets` has 3 entries but `H` has 2 rows"),
+    ("chunked_cross_entropy", "targets", "non-finite", [0, NAN], ValueError,
+     r"`targets` must be integers; got nan at position 1"),
 ]
 INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),
@@ -387,7 +399,7 @@ INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
         ("confusion_matrix", ["num_classes"]), ("reliability_curve", ["n_bins"]),
         ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"]),
-        ("tiled_attention", ["block_size"])]
+        ("tiled_attention", ["block_size"]), ("chunked_cross_entropy", ["chunk_size"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in INTS:
     for _arg in ints:

@@ -7,8 +7,9 @@ regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded dat
 mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
 calibration error), ``calibration`` (temperature scaling), ``distillation`` (a student
 trained on a teacher's softened probabilities), and for softmax at scale ``online`` (the online
-normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``) and
-``attention`` (``tiled_attention``).
+normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``),
+``attention`` (``tiled_attention``) and ``chunked_loss`` (``chunked_cross_entropy``, a
+large vocabulary chunk by chunk).
 
 float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
 package recognises without importing it) are computed in float32, and give float32.
@@ -22,6 +23,7 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
 from .attention import tiled_attention
 from .calibration import fit_temperature
+from .chunked_loss import chunked_cross_entropy
 from .data import load_digits_split, make_spirals, minibatches
 from .distillation import distillation_loss_and_grad
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
@@ -65,5 +67,5 @@ __all__ = [
     "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
     "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
-    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp", "tiled_attention",
+    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp", "tiled_attention", "chunked_cross_entropy",
 ]
