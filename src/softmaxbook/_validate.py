@@ -40,7 +40,7 @@ def real_kind(dtype):
     """
     if dtype.type.__module__ == "ml_dtypes":
         return "f" if "float" in dtype.name else "i" if "int" in dtype.name else None
-    return None if dtype == bool else {"i": "i", "u": "i", "f": "f"}.get(dtype.kind)
+    return {"i": "i", "u": "i", "f": "f"}.get(dtype.kind)  # bool is kind "b": None
 
 
 def is_narrow_float(dtype):
