@@ -79,6 +79,7 @@ VALID = {
     "tiled_attention": {"Q": np.ones((2, 3)), "K": np.ones((4, 3)), "V": np.ones((4, 2)), "block_size": 2,
                         "causal": False},
     "chunked_cross_entropy": {"H": np.ones((2, 3)), "W": np.ones((3, 4)), "targets": [0, 3], "chunk_size": 2},
+    "sampled_softmax_loss": {"logits": Z, "targets": [0, 2], "sampled": [1, 1, 0], "q": [0.2, 0.3, 0.5]},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -392,6 +393,23 @@ BAD += [
     ("chunked_cross_entropy", "targets", "shape", [0, 1, 2], ValueError, r"`targets` has 3 entries but `H` has 2 rows"),
     ("chunked_cross_entropy", "targets", "non-finite", [0, NAN], ValueError,
      r"`targets` must be integers; got nan at position 1"),
+    ("sampled_softmax_loss", "logits", "kind", STRINGS, TypeError, r"`logits` must hold real numbers"),
+    ("sampled_softmax_loss", "logits", "shape", np.zeros(3), ValueError,
+     r"`logits` must have shape \(N, K\); got shape \(3,\)"),
+    ("sampled_softmax_loss", "logits", "non-finite", [[0.0, np.inf, 0.0]] * 2, ValueError,
+     r"`logits` must not contain \+inf"),
+    ("sampled_softmax_loss", "targets", "kind", ["a", "b"], TypeError, r"`targets` must be integer class labels"),
+    ("sampled_softmax_loss", "targets", "shape", [0], ValueError, r"`targets` has 1 entries but `logits` has 2 rows"),
+    ("sampled_softmax_loss", "targets", "non-finite", [0, NAN], ValueError, r"`targets` must be integers; got nan"),
+    ("sampled_softmax_loss", "sampled", "kind", ["a"], TypeError, r"`sampled` must be integer class labels"),
+    ("sampled_softmax_loss", "sampled", "shape", [[1, 0]], ValueError,
+     r"`sampled` must have shape \(S,\); got shape \(1, 2\)"),
+    ("sampled_softmax_loss", "sampled", "non-finite", [1, np.inf], ValueError,
+     r"`sampled` must be integers; got inf at position 1"),
+    ("sampled_softmax_loss", "q", "kind", ["a", "b", "c"], TypeError, r"`q` must hold real numbers"),
+    ("sampled_softmax_loss", "q", "shape", [0.5, 0.5], ValueError,
+     r"`q` must have shape \(3,\) \(K, the columns of `logits`\); got shape \(2,\)"),
+    ("sampled_softmax_loss", "q", "non-finite", [0.5, NAN, 0.5], ValueError, r"`q` must be finite probabilities"),
 ]
 INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),

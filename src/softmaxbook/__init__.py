@@ -8,8 +8,9 @@ mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the 
 calibration error), ``calibration`` (temperature scaling), ``distillation`` (a student
 trained on a teacher's softened probabilities), and for softmax at scale ``online`` (the online
 normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``),
-``attention`` (``tiled_attention``) and ``chunked_loss`` (``chunked_cross_entropy``, a
-large vocabulary chunk by chunk).
+``attention`` (``tiled_attention``), ``chunked_loss`` (``chunked_cross_entropy``, a large
+vocabulary chunk by chunk) and ``sampled_loss`` (``sampled_softmax_loss``, its normaliser
+estimated from a sample of the classes).
 
 float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
 package recognises without importing it) are computed in float32, and give float32.
@@ -52,6 +53,7 @@ from .network import (
 )
 from .online import merge_partial_logsumexp, online_logsumexp, partial_logsumexp
 from .regression import softmax_regression_loss_and_grad, train_softmax_regression
+from .sampled_loss import sampled_softmax_loss
 
 # The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"
@@ -68,4 +70,5 @@ __all__ = [
     "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
     "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp", "tiled_attention", "chunked_cross_entropy",
+    "sampled_softmax_loss",
 ]
