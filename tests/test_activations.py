@@ -1,5 +1,9 @@
 """softmax, log_softmax, logsumexp, sigmoid: mpmath references, properties, dtypes."""
 
+import subprocess
+import sys
+
+import ml_dtypes
 import mpmath
 import numpy as np
 import pytest
@@ -10,7 +14,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import conftest
 import softmaxbook as sb
-from conftest import hard_rows, ref_log_softmax, ref_logsumexp, ref_softmax
+from conftest import hard_rows, ref_log_softmax, ref_logsumexp, ref_softmax, reference
 
 RTOL = 1e-13
 # Results below the smallest normal float (2.2e-308) are subnormal and carry fewer bits;
@@ -195,8 +199,10 @@ def test_sigmoid_symmetry(x):
     assert_allclose(sb.sigmoid(-x), 1 - sb.sigmoid(x), rtol=1e-15, atol=3e-16)
 
 
+LOW_PRECISION = [np.float16, ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2]
 RESULT_DTYPE = {np.float16: np.float32, np.float32: np.float32, np.longdouble: np.longdouble,
-                np.float64: np.float64, np.int8: np.float64, np.int64: np.float64, np.uint64: np.float64}
+                np.float64: np.float64, np.int8: np.float64, np.int64: np.float64, np.uint64: np.float64,
+                **{t: np.float32 for t in LOW_PRECISION}}
 
 
 @pytest.mark.parametrize("dtype", list(RESULT_DTYPE))
@@ -205,6 +211,44 @@ def test_the_result_dtype_is_the_documented_one(f, dtype):
     # the rule the docstrings state: float16 -> float32, float32 and longdouble kept, else float64
     out = np.asarray(f(np.array([1, 0, 2], dtype=dtype)))
     assert out.dtype == RESULT_DTYPE[dtype], (out.dtype, dtype)
+
+
+@pytest.mark.parametrize("dtype", LOW_PRECISION)
+def test_low_precision_is_computed_in_float32_and_never_overflows(dtype):
+    # Each row holds the type's exact values (its largest, its smallest normal, ...); the
+    # reference is mpmath on those values, rounded once to float32: within a few float32 ulps.
+    info = ml_dtypes.finfo(dtype)
+    top, tiny = float(info.max), float(info.smallest_normal)
+    rows = [[top, -top, top], [top, 0.0], [tiny, -tiny, 0.0], [0.0, -1.0, 2.5, 3.0], [-top, -top]]
+    f32 = np.finfo(np.float32)
+    for row in rows:
+        z = np.array(row).astype(dtype)
+        s, ls, lse = reference(z.astype(np.float64))
+        with np.errstate(over="ignore"):  # bfloat16's -top - top is below float32's range: -inf
+            ls = ls.astype(np.float32)
+        out = sb.softmax(z), sb.log_softmax(z), sb.logsumexp(z)
+        assert all(o.dtype == np.float32 for o in out), [o.dtype for o in out]
+        assert np.isfinite(out[0]).all() and np.isfinite(out[2])
+        assert_allclose(out[0], s, rtol=8 * f32.eps, atol=f32.smallest_subnormal, err_msg=str(row))
+        assert_array_equal(np.isinf(out[1]), np.isinf(ls))
+        assert_allclose(out[1], ls, rtol=8 * f32.eps, atol=0, err_msg=str(row))
+        assert_allclose(out[2], lse, rtol=8 * f32.eps, atol=0, err_msg=str(row))
+
+
+@pytest.mark.parametrize("dtype", LOW_PRECISION)
+def test_low_precision_nan_and_inf_are_refused_like_any_others(dtype):
+    with pytest.raises(ValueError, match="`z` must not contain nan"):
+        sb.softmax(np.array([0.0, np.nan]).astype(dtype))
+    if ml_dtypes.finfo(dtype).max < np.inf and np.isinf(np.array(np.inf).astype(dtype)):
+        with pytest.raises(ValueError, match=r"`z` must not contain \+inf"):
+            sb.logsumexp(np.array([0.0, np.inf]).astype(dtype))
+
+
+def test_the_package_never_imports_ml_dtypes():
+    # it recognises ml_dtypes' arrays by their type's module: the core needs NumPy only
+    code = "import sys, softmaxbook; print('ml_dtypes' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False", run.stdout + run.stderr
 
 
 def test_longdouble_is_computed_in_longdouble():

@@ -2,6 +2,7 @@
 
 import tracemalloc
 
+import ml_dtypes
 import numpy as np
 import pytest
 import scipy.special
@@ -149,20 +150,30 @@ def test_one_hot_builds_only_its_result():
     assert sb.one_hot([], 3).shape == (0, 3)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, ml_dtypes.bfloat16])
 @pytest.mark.parametrize("row", [[0.1, 0.2, 0.7], [0.3, 0.3, 0.4], np.full(7, 1 / 7), [1 / 3] * 3])
-def test_float16_probability_rows_are_accepted(row):
+def test_float16_probability_rows_are_accepted(row, dtype):
     # Bug story: float16 rows were promoted to float32 before the tolerance was chosen, so it
     # was float32's: the row [0.1, 0.2, 0.7], whose float16 entries sum to 1.00012, was
-    # rejected. The tolerance is now that of the precision the rows were given in.
-    p = np.asarray(row, dtype=np.float16)
+    # rejected. The tolerance is now that of the precision the rows were given in (bfloat16's
+    # eps, 2^-7, from ml_dtypes: NumPy's finfo does not know it).
+    p = np.asarray(row, dtype=dtype)
     expected = -np.log(p.astype(np.float64)[0])
     assert_allclose(sb.cross_entropy_from_probs(0, p), expected, rtol=1e-6)
     assert_allclose(sb.cross_entropy_from_probs(p, p), -np.sum(p * np.log(p.astype(np.float64))), rtol=1e-3)
     z = np.zeros(p.size)
-    assert_allclose(sb.cross_entropy(z, p), np.log(p.size), rtol=1e-3)
+    assert_allclose(sb.cross_entropy(z, p), np.log(p.size) * p.astype(np.float64).sum(), rtol=1e-6)
     # ... but a float16 row that is not a distribution still is not one
     with pytest.raises(ValueError, match="`y_pred` rows must sum to 1"):
-        sb.cross_entropy_from_probs(0, (p * 1.05).astype(np.float16))
+        sb.cross_entropy_from_probs(0, (p.astype(np.float32) * 1.1).astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.int4, ml_dtypes.bfloat16, ml_dtypes.float8_e5m2])
+def test_labels_in_ml_dtypes_types_are_read_as_numbers(dtype):
+    # float8_e5m2 is NumPy kind 'f' and the others kind 'V': each is read by its value
+    assert_array_equal(sb.one_hot(np.array([1, 2], dtype), 3), sb.one_hot([1, 2], 3))
+    with pytest.raises(ValueError, match=r"`labels` must be integers in \[0, 3\); got 3 at position 0"):
+        sb.one_hot(np.array([3, 0], dtype), 3)
 
 
 # --- label smoothing ----------------------------------------------------------------------

@@ -73,6 +73,13 @@ VALID = {
     "fit_temperature": {"logits": [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], "labels": [0, 1, 1]},
     "smooth_labels": {"labels": [0, 2], "num_classes": 3, "alpha": 0.1},
     "distillation_loss_and_grad": {"student_logits": Z, "teacher_logits": np.ones((2, 3)), "temperature": 2.0},
+    "online_logsumexp": {"chunks": [[0.0, 1.0], [], [2.0]]},
+    "partial_logsumexp": {"chunk": [0.0, 1.0]},
+    "merge_partial_logsumexp": {"a": (0.0, 0.5), "b": (1.0, 0.0)},
+    "tiled_attention": {"Q": np.ones((2, 3)), "K": np.ones((4, 3)), "V": np.ones((4, 2)), "block_size": 2,
+                        "causal": False},
+    "chunked_cross_entropy": {"H": np.ones((2, 3)), "W": np.ones((3, 4)), "targets": [0, 3], "chunk_size": 2},
+    "sampled_softmax_loss": {"logits": Z, "targets": [0, 2], "sampled": [1, 1, 0], "q": [0.2, 0.3, 0.5]},
 }
 
 CASES = ("kind", "shape", "non-finite")
@@ -345,12 +352,72 @@ BAD += [
     ("load_digits_split", "seed", "kind", 2.0, TypeError, r"`seed` must be an integer; got 2.0"),
     ("load_digits_split", "seed", "non-finite", NAN, TypeError, r"`seed` must be an integer; got nan"),
 ]
+# softmax at scale: the online normaliser, tiled attention, the chunked loss
+BAD += [
+    ("online_logsumexp", "chunks", "kind", 3.0, TypeError, r"`chunks` must be an iterable of 1-D arrays; got float"),
+    ("online_logsumexp", "chunks", "shape", [[0.0], np.zeros((2, 2))], ValueError,
+     r"`chunks\[1\]` must have shape \(n,\), a 1-D chunk; got shape \(2, 2\)"),
+    ("online_logsumexp", "chunks", "non-finite", [[0.0, NAN]], ValueError, r"`chunks\[0\]` must not contain nan"),
+    ("partial_logsumexp", "chunk", "kind", ["a", "b"], TypeError, r"`chunk` must hold real numbers; got dtype <U1"),
+    ("partial_logsumexp", "chunk", "shape", np.zeros((2, 2)), ValueError,
+     r"`chunk` must have shape \(n,\), a 1-D chunk; got shape \(2, 2\)"),
+    ("partial_logsumexp", "chunk", "non-finite", [0.0, np.inf], ValueError, r"`chunk` must not contain \+inf"),
+    *[row for arg in "ab" for row in [
+        ("merge_partial_logsumexp", arg, "kind", 0.5, TypeError,
+         rf"`{arg}` must be a \(max, rest\) pair as partial_logsumexp returns; got float"),
+        ("merge_partial_logsumexp", arg, "shape", (0.0, 0.0, 0.0), ValueError,
+         rf"`{arg}` must be a \(max, rest\) pair; got 3 items"),
+        ("merge_partial_logsumexp", arg, "non-finite", (NAN, 0.0), ValueError,
+         rf"`{arg}\[0\]`, the max, must not be nan or \+inf; got nan"),
+    ]],
+    ("tiled_attention", "Q", "kind", STRINGS, TypeError, r"`Q` must hold real numbers"),
+    ("tiled_attention", "Q", "shape", np.ones(3), ValueError, r"`Q` must have shape \(n, d\); got shape \(3,\)"),
+    ("tiled_attention", "Q", "non-finite", [[0.0, NAN, 0.0]] * 2, ValueError, r"`Q` must be finite"),
+    ("tiled_attention", "K", "kind", STRINGS, TypeError, r"`K` must hold real numbers"),
+    ("tiled_attention", "K", "shape", np.ones((4, 2)), ValueError,
+     r"`K` must have shape \(m, 3\) \(d, the columns of `Q`\); got shape \(4, 2\)"),
+    ("tiled_attention", "K", "non-finite", np.full((4, 3), -np.inf), ValueError, r"`K` must be finite"),
+    ("tiled_attention", "V", "kind", STRINGS, TypeError, r"`V` must hold real numbers"),
+    ("tiled_attention", "V", "shape", np.ones((3, 2)), ValueError,
+     r"`V` must have shape \(4, d_v\) \(m, the rows of `K`\); got shape \(3, 2\)"),
+    ("tiled_attention", "V", "non-finite", np.full((4, 2), np.inf), ValueError, r"`V` must be finite"),
+    ("tiled_attention", "causal", "kind", "yes", TypeError, r"`causal` must be True or False; got 'yes'"),
+    ("chunked_cross_entropy", "H", "kind", STRINGS, TypeError, r"`H` must hold real numbers"),
+    ("chunked_cross_entropy", "H", "shape", np.ones(3), ValueError, r"`H` must have shape \(N, D\); got shape \(3,\)"),
+    ("chunked_cross_entropy", "H", "non-finite", [[0.0, NAN, 0.0]] * 2, ValueError, r"`H` must be finite"),
+    ("chunked_cross_entropy", "W", "kind", STRINGS, TypeError, r"`W` must hold real numbers"),
+    ("chunked_cross_entropy", "W", "shape", np.ones((2, 4)), ValueError,
+     r"`W` must have shape \(3, K\) \(D, the columns of `H`\); got shape \(2, 4\)"),
+    ("chunked_cross_entropy", "W", "non-finite", np.full((3, 4), np.inf), ValueError, r"`W` must be finite"),
+    ("chunked_cross_entropy", "targets", "kind", ["a", "b"], TypeError, r"`targets` must be integer class labels"),
+    ("chunked_cross_entropy", "targets", "shape", [0, 1, 2], ValueError, r"`targets` has 3 entries but `H` has 2 rows"),
+    ("chunked_cross_entropy", "targets", "non-finite", [0, NAN], ValueError,
+     r"`targets` must be integers; got nan at position 1"),
+    ("sampled_softmax_loss", "logits", "kind", STRINGS, TypeError, r"`logits` must hold real numbers"),
+    ("sampled_softmax_loss", "logits", "shape", np.zeros(3), ValueError,
+     r"`logits` must have shape \(N, K\); got shape \(3,\)"),
+    ("sampled_softmax_loss", "logits", "non-finite", [[0.0, np.inf, 0.0]] * 2, ValueError,
+     r"`logits` must not contain \+inf"),
+    ("sampled_softmax_loss", "targets", "kind", ["a", "b"], TypeError, r"`targets` must be integer class labels"),
+    ("sampled_softmax_loss", "targets", "shape", [0], ValueError, r"`targets` has 1 entries but `logits` has 2 rows"),
+    ("sampled_softmax_loss", "targets", "non-finite", [0, NAN], ValueError, r"`targets` must be integers; got nan"),
+    ("sampled_softmax_loss", "sampled", "kind", ["a"], TypeError, r"`sampled` must be integer class labels"),
+    ("sampled_softmax_loss", "sampled", "shape", [[1, 0]], ValueError,
+     r"`sampled` must have shape \(S,\); got shape \(1, 2\)"),
+    ("sampled_softmax_loss", "sampled", "non-finite", [1, np.inf], ValueError,
+     r"`sampled` must be integers; got inf at position 1"),
+    ("sampled_softmax_loss", "q", "kind", ["a", "b", "c"], TypeError, r"`q` must hold real numbers"),
+    ("sampled_softmax_loss", "q", "shape", [0.5, 0.5], ValueError,
+     r"`q` must have shape \(3,\) \(K, the columns of `logits`\); got shape \(2,\)"),
+    ("sampled_softmax_loss", "q", "non-finite", [0.5, NAN, 0.5], ValueError, r"`q` must be finite probabilities"),
+]
 INTS = [("init_mlp", ["n_in", "n_hidden", "n_out", "seed"]),
         ("train_mlp", ["n_hidden", "epochs", "seed", "batch_size"]),
         ("make_spirals", ["n_per_class", "n_classes", "seed"]), ("minibatches", ["n", "batch_size"]),
         ("train_softmax_regression", ["num_classes", "epochs", "batch_size", "seed"]),
         ("confusion_matrix", ["num_classes"]), ("reliability_curve", ["n_bins"]),
-        ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"])]
+        ("expected_calibration_error", ["n_bins"]), ("smooth_labels", ["num_classes"]),
+        ("tiled_attention", ["block_size"]), ("chunked_cross_entropy", ["chunk_size"])]
 KINDS = {"seed": "None, an integer >= 0 or a numpy Generator"}
 for _name, ints in INTS:
     for _arg in ints:
@@ -388,6 +455,8 @@ for _name in ("softmax_regression_loss_and_grad", "train_softmax_regression"):
 NOT_APPLICABLE[("train_softmax_regression", "lr", "shape")] = SCALAR
 NOT_APPLICABLE[("smooth_labels", "alpha", "shape")] = SCALAR
 NOT_APPLICABLE[("distillation_loss_and_grad", "temperature", "shape")] = SCALAR
+NOT_APPLICABLE[("tiled_attention", "causal", "shape")] = SCALAR
+NOT_APPLICABLE[("tiled_attention", "causal", "non-finite")] = "a bool cannot be nan or inf"
 NOT_APPLICABLE[("minibatches", "rng", "shape")] = "a Generator, not an array"
 NOT_APPLICABLE[("minibatches", "rng", "non-finite")] = "a Generator holds no numbers to be nan or inf"
 

@@ -5,8 +5,15 @@ The one package every chapter of the book imports. Modules, one idea each:
 (central differences), ``network`` (a two-layer MLP from scratch), ``regression`` (softmax
 regression: a linear classifier trained by mini-batch SGD), ``data`` (seeded data sets and
 mini-batches), ``metrics`` (the confusion matrix, the reliability curve and the expected
-calibration error), ``calibration`` (temperature scaling) and ``distillation`` (a student
-trained on a teacher's softened probabilities).
+calibration error), ``calibration`` (temperature scaling), ``distillation`` (a student
+trained on a teacher's softened probabilities), and for softmax at scale ``online`` (the online
+normaliser: ``online_logsumexp``, ``partial_logsumexp``, ``merge_partial_logsumexp``),
+``attention`` (``tiled_attention``), ``chunked_loss`` (``chunked_cross_entropy``, a large
+vocabulary chunk by chunk) and ``sampled_loss`` (``sampled_softmax_loss``, its normaliser
+estimated from a sample of the classes).
+
+float16, bfloat16 and the float8s (the last two from the ``ml_dtypes`` package, which the
+package recognises without importing it) are computed in float32, and give float32.
 
 Two optional parts need an extra: ``softmaxbook.widgets`` (``pip install 'softmaxbook[widgets]'``)
 and ``softmaxbook.plots`` (``pip install 'softmaxbook[plots]'``); the core needs only NumPy.
@@ -15,7 +22,9 @@ So does one function: ``load_digits_split`` loads scikit-learn's digits (``pip i
 """
 
 from .activations import log_softmax, logsumexp, naive_softmax, sigmoid, sigmoid_grad, softmax
+from .attention import tiled_attention
 from .calibration import fit_temperature
+from .chunked_loss import chunked_cross_entropy
 from .data import load_digits_split, make_spirals, minibatches
 from .distillation import distillation_loss_and_grad
 from .gradcheck import numerical_gradient, numerical_jacobian, relative_error
@@ -42,7 +51,9 @@ from .network import (
     sgd_step,
     train_mlp,
 )
+from .online import merge_partial_logsumexp, online_logsumexp, partial_logsumexp
 from .regression import softmax_regression_loss_and_grad, train_softmax_regression
+from .sampled_loss import sampled_softmax_loss
 
 # The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"
@@ -58,4 +69,6 @@ __all__ = [
     "minibatches", "softmax_regression_loss_and_grad", "train_softmax_regression", "confusion_matrix",
     "expected_calibration_error", "reliability_curve", "fit_temperature",
     "make_spirals", "load_digits_split",
+    "online_logsumexp", "partial_logsumexp", "merge_partial_logsumexp", "tiled_attention", "chunked_cross_entropy",
+    "sampled_softmax_loss",
 ]

@@ -13,6 +13,7 @@ parameters, cache and gradients in ``network``, the linear model and its data in
 """
 
 import math
+import sys
 
 import numpy as np
 
@@ -30,17 +31,43 @@ def as_any_array(x, name):
         raise ValueError(f"`{name}` must be a rectangular array of numbers; {err}") from None
 
 
+def real_kind(dtype):
+    """'f' for a float dtype, 'i' for an integer one, None for anything else (bool included).
+
+    The ml_dtypes package's types (bfloat16, the float8s, int4, ...) are read from the type's
+    own module and name: NumPy gives most of them kind 'V' (void) and float8_e5m2 kind 'f',
+    and ml_dtypes itself is not imported here (an array of its types means it already is).
+    """
+    if dtype.type.__module__ == "ml_dtypes":
+        return "f" if "float" in dtype.name else "i" if "int" in dtype.name else None
+    return {"i": "i", "u": "i", "f": "f"}.get(dtype.kind)  # bool is kind "b": None
+
+
+def is_narrow_float(dtype):
+    """float16, bfloat16 and the float8s (any float of ml_dtypes): each value exact in float32."""
+    return dtype == np.float16 or (dtype.type.__module__ == "ml_dtypes" and real_kind(dtype) == "f")
+
+
+def float_eps(dtype):
+    """The machine epsilon of a float dtype, ml_dtypes' included (NumPy's finfo does not know them)."""
+    if dtype.type.__module__ == "ml_dtypes":
+        return float(sys.modules["ml_dtypes"].finfo(dtype).eps)
+    return float(np.finfo(dtype).eps)
+
+
 def as_float_array(x, name):
     """`x` as a float array in its own precision, at least float32.
 
-    float16 becomes float32; float32, float64 and longdouble are kept; integers become float64.
+    float16, bfloat16 and the float8s become float32 (exactly: every value they hold is a
+    float32); float32, float64 and longdouble are kept; integers become float64.
     """
     a = as_any_array(x, name)
-    if a.dtype == bool or a.dtype.kind not in "iuf":
+    kind = real_kind(a.dtype)
+    if kind is None:
         raise TypeError(f"`{name}` must hold real numbers; got dtype {a.dtype}")
-    if a.dtype.kind in "iu":
+    if kind == "i":
         return a.astype(np.float64)
-    if a.dtype == np.float16:
+    if is_narrow_float(a.dtype):
         return a.astype(np.float32)
     return a
 
@@ -214,8 +241,11 @@ def as_labels(labels, n, k, name="labels", rows="the batch"):
     match n in the message.
     """
     a = as_any_array(labels, name)
-    if a.dtype == bool or a.dtype.kind not in "iuf":
+    kind = real_kind(a.dtype)
+    if kind is None:
         raise TypeError(f"`{name}` must be integer class labels; got dtype {a.dtype}")
+    if a.dtype.type.__module__ == "ml_dtypes":  # bfloat16, int4...: each value is exact in these
+        a = a.astype(np.float32 if kind == "f" else np.int64)
     if a.ndim != 1:
         raise ValueError(f"`{name}` must have shape ({'N' if n is None else n},); got shape {a.shape}")
     if a.dtype.kind == "f":
@@ -256,7 +286,7 @@ def as_distributions(p, shape, name, given_as=None):
     if (a < 0).any() or (a > 1).any():
         raise ValueError(f"`{name}` must be probabilities in [0, 1]; got values from {a.min():g} to {a.max():g}")
     sums = a.sum(axis=-1)
-    tol = max(1e-6, shape[-1] * np.finfo(precision if precision.kind == "f" else np.float64).eps)
+    tol = max(1e-6, shape[-1] * float_eps(precision if real_kind(precision) == "f" else np.dtype(np.float64)))
     bad = np.flatnonzero(np.abs(sums - 1) > tol)
     if bad.size:
         raise ValueError(f"`{name}` rows must sum to 1; row {bad[0]} sums to {sums[bad[0]]:.6g}")

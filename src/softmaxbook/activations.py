@@ -23,8 +23,9 @@ def sigmoid(x):
     Returns
     -------
     ndarray or scalar
-        Values in [0, 1], in the input's precision: float32 for float16 or float32 input,
-        longdouble for longdouble, float64 for everything else (float64, integers).
+        Values in [0, 1], in the input's precision: float32 for float16, bfloat16, float8 or
+        float32 input, longdouble for longdouble, float64 for everything else (float64,
+        integers).
 
     See Also
     --------
@@ -132,7 +133,10 @@ def logsumexp(z, axis=-1, keepdims=False):
     Returns
     -------
     ndarray or scalar
-        The log-sum-exp of each slice.
+        The log-sum-exp of each slice, in the input's precision: float32 for float16,
+        bfloat16, float8 or float32 input, longdouble for longdouble, float64 for everything
+        else (float64, integers). Low-precision input is computed in float32, as `softmax`
+        says why.
 
     See Also
     --------
@@ -185,9 +189,9 @@ def softmax(z, axis=-1):
     Returns
     -------
     ndarray
-        Probabilities of the shape of `z`, in the input's precision: float32 for float16 or
-        float32 input, longdouble for longdouble, float64 for everything else (float64,
-        integers).
+        Probabilities of the shape of `z`, in the input's precision: float32 for float16,
+        bfloat16, float8 or float32 input, longdouble for longdouble, float64 for everything
+        else (float64, integers).
 
     See Also
     --------
@@ -202,6 +206,13 @@ def softmax(z, axis=-1):
     of the exponentials is at least 1, so no division by zero. Blanchard, Higham and
     Higham [1]_ show that the shift costs no accuracy: the shifted formula's rounding-error
     bounds are as small as the unshifted one's, without its overflow.
+
+    float16, and bfloat16 and the float8s of the ``ml_dtypes`` package, are computed in
+    float32 and returned in float32, as frameworks do under mixed precision (autocast runs
+    softmax in float32): a bfloat16 probability would keep 8 significant bits (2 to 3
+    decimal digits), and a row of them would sum to 1 only within 1/256. Every value of
+    these types is exact in float32, and float32's range covers theirs, so nothing
+    overflows; cast the result down to store it small.
 
     References
     ----------
@@ -239,7 +250,8 @@ def log_softmax(z, axis=-1):
     Returns
     -------
     ndarray
-        Log-probabilities of the shape of `z`.
+        Log-probabilities of the shape of `z`, in the precision `softmax` gives (float16,
+        bfloat16 and float8 input: float32).
 
     See Also
     --------

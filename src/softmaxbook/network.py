@@ -204,8 +204,8 @@ def relu(x):
     Returns
     -------
     ndarray
-        The shape of `x`, in its precision: float32 for float16 or float32 input,
-        longdouble for longdouble, float64 for everything else (float64, integers).
+        The shape of `x`, in its precision: float32 for float16, bfloat16, float8 or float32
+        input, longdouble for longdouble, float64 for everything else (float64, integers).
 
     Examples
     --------
