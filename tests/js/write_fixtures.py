@@ -85,11 +85,13 @@ def online_case(z):
 
 WIDGETS = {sw.SoftmaxExplorer: "softmax_explorer.js", sw.OverflowLab: "overflow_lab.js",
            sw.JacobianView: "jacobian_view.js", sw.LossCurve: "loss_curve.js",
-           sw.GradientExplorer: "gradient_explorer.js", sw.ReliabilityDiagram: "reliability_diagram.js"}
+           sw.GradientExplorer: "gradient_explorer.js", sw.ReliabilityDiagram: "reliability_diagram.js",
+           sw.OnlineNormaliser: "online_normaliser.js"}
+STATE = {sw.OnlineNormaliser: {"step": 4}}  # a state with something to show, where the default has not
 
 
 def widget(cls, source):
-    w = cls()
+    w = cls(**STATE.get(cls, {}))
     state = {k: v for k, v in w.get_state().items() if not k.startswith("_")}
     return {"name": cls.__name__, "source": source, "esm": w._esm, "state": state}
 
