@@ -78,14 +78,14 @@ function render({ model, el }) {
       });
     });
     const last = steps[t - 1] ?? { m: -Infinity, d: 0, lse: -Infinity };
-    online.textContent = `online: m${T} = ${fmt(last.m)}   d${T} = ${fmt(last.d)}   m${T} + log d${T} = ${fmt(last.lse)}`;
+    online.textContent = `online: m${T} = ${fmt(last.m)}, d${T} = ${fmt(last.d)}, m${T} + log d${T} = ${fmt(last.lse)}`;
     if (t === 0) {
       exact.textContent = "two-pass: nothing to sum yet";
     } else {
       // the max first, then the sum over the same t logits: what logsumexp does
       const first = z.slice(0, t), max = Math.max(...first), { rest } = shifted(first), lse = max + Math.log1p(rest);
-      exact.textContent = `two-pass over z₁..z${T}: max = ${fmt(max)}   Σ e^(z − max) = ${fmt(1 + rest)}   ` +
-        `log-sum-exp = ${fmt(lse)}   (online differs by ${fmt(Math.abs(last.lse - lse))})`;
+      exact.textContent = `two-pass over z₁..z${T}: max = ${fmt(max)}, Σ e^(z − max) = ${fmt(1 + rest)}, ` +
+        `log-sum-exp = ${fmt(lse)} (online differs by ${fmt(Math.abs(last.lse - lse))})`;
     }
     put(model, {
       running_max: steps.map((s) => s.m), running_sum: steps.map((s) => s.d), logsumexp: steps.map((s) => s.lse),
