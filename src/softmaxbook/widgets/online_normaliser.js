@@ -44,9 +44,13 @@ function render({ model, el }) {
       put(model, { step: v });
     },
   });
+  // What a screen reader says after each key: the step's sentence (it holds the new d_t),
+  // not every number of the readouts too.
   const note = h("div", { class: "sb-step", "aria-live": "polite" });
   root.append(note);
   const online = readout(root, "sb-online"), exact = readout(root, "sb-exact");
+  online.removeAttribute("aria-live");
+  exact.removeAttribute("aria-live");
 
   const table = h("table", { class: "sb-table sb-steps" },
     h("caption", { text: "Each step folds one logit into the running max m and sum d; where the max grew, the " +
