@@ -34,6 +34,7 @@ CASES = [  # (name, widget, slider label)
     ("reliability diagram, 347 x 10", lambda: sw.ReliabilityDiagram(
         logits=(3 * np.random.default_rng(0).normal(size=(347, 10))).tolist(), labels=[k % 10 for k in range(347)]),
      "temperature T"),
+    ("online normaliser, K=10", lambda: sw.OnlineNormaliser(logits=list(np.linspace(3, -3, 10)), step=10), "logit A"),
 ]
 
 RECORDER = """() => {

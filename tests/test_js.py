@@ -77,12 +77,12 @@ def test_bundle_refuses_what_it_cannot_inline(tmp_path, files, message):
 
 
 @pytest.mark.parametrize("cls", [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve,
-                                 sw.GradientExplorer, sw.ReliabilityDiagram])
+                                 sw.GradientExplorer, sw.ReliabilityDiagram, sw.OnlineNormaliser])
 def test_each_widget_ships_its_file_with_what_it_imports_inlined(cls):
     esm = cls()._esm
     (source,) = [f for f in WIDGET_JS.glob("*.js") if bundle(f) == esm]
     deps = re.findall(r'^import \{[^}]*\} from "\./([\w.]+)";$', source.read_text(), re.M)
-    assert "ui.js" in deps and set(deps) <= {"math.js", "calibration.js", "ui.js"}
+    assert "ui.js" in deps and set(deps) <= {"math.js", "calibration.js", "online.js", "ui.js"}
     for dep in deps:  # each whole, its exports now plain declarations and its own imports inlined before it
         body = re.sub(r'^import \{[^}]*\} from "\./[\w.]+";\n', "", (WIDGET_JS / dep).read_text(), flags=re.M)
         assert re.sub(r"^export ", "", body, flags=re.M) in esm

@@ -168,7 +168,7 @@ def test_extras_install_everything(full):
     assert not [p for p in result["sys_path"] if p.startswith(ROOT.as_posix())]
     assert result["missing_names"] == []
     assert result["widgets"] == sorted(["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve",
-                                        "GradientExplorer", "ReliabilityDiagram", "Question", "ask",
+                                        "GradientExplorer", "ReliabilityDiagram", "OnlineNormaliser", "Question", "ask",
                                         "standalone_html"])
 
 

@@ -11,8 +11,10 @@ import pytest
 
 import softmaxbook.widgets as sw
 
-ALL = [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve, sw.GradientExplorer, sw.ReliabilityDiagram]
-NAMED_CLASSES = ALL[:5]  # the widgets that show one entry per class (the reliability diagram shows bins)
+ALL = [sw.SoftmaxExplorer, sw.OverflowLab, sw.JacobianView, sw.LossCurve, sw.GradientExplorer, sw.ReliabilityDiagram,
+       sw.OnlineNormaliser]
+# the widgets that show one entry per class (the reliability diagram shows bins)
+NAMED_CLASSES = [cls for cls in ALL if cls is not sw.ReliabilityDiagram]
 
 
 @pytest.mark.parametrize("cls", ALL)
@@ -32,6 +34,7 @@ def test_front_end_is_one_module_with_what_it_imports_inlined(cls):
     (sw.LossCurve, ["loss"]),
     (sw.GradientExplorer, ["probs", "loss", "grad"]),
     (sw.ReliabilityDiagram, ["ece", "nll", "accuracy", "bin_confidence", "bin_accuracy", "bin_count"]),
+    (sw.OnlineNormaliser, ["running_max", "running_sum", "logsumexp", "rescaled_at", "rescale_factors"]),
 ])
 def test_outputs_are_synced_and_read_only(cls, outputs):
     w = cls()
@@ -57,6 +60,11 @@ def test_outputs_are_synced_and_read_only(cls, outputs):
     (lambda: sw.ReliabilityDiagram(logits=[[0.0]] * 5), r"`logits` must have 2 to 100 classes"),
     (lambda: sw.ReliabilityDiagram(labels=[0, 1, 3, 0, 0]), r"`labels` must be integers in \[0, 3\); got 3"),
     (lambda: sw.ReliabilityDiagram(logits=[[0.0, 1.0]] * 4), r"do not fit the 5 labels"),
+    (lambda: sw.OnlineNormaliser(step=6), r"`step` must be an integer in \[0, 5\] for 5 logits; got 6"),
+    (lambda: sw.OnlineNormaliser(step=-1), r"`step` must be an integer in \[0, 5\]"),
+    (lambda: sw.OnlineNormaliser(logits=[1.0, 2.0], step=3), r"`step` must be an integer in \[0, 2\]"),
+    (lambda: sw.OnlineNormaliser(logits=[0.0, float("-inf")]), r"`logits` must be 2 to 10 finite numbers"),
+    (lambda: sw.OnlineNormaliser(logits=[0.0] * 11), r"`logits` must be 2 to 10 finite numbers"),
 ])
 def test_bad_input(make, message):
     with pytest.raises(ValueError, match=message):
@@ -74,8 +82,20 @@ def test_logits_that_leave_the_label_without_a_class_are_refused():
     assert (w.logits, w.label) == ([1.0, 2.0], 1)
 
 
+def test_logits_that_leave_the_step_past_the_end_are_refused():
+    w = sw.OnlineNormaliser(logits=[1.0, 3.0, 0.5], step=3)
+    with pytest.raises(ValueError, match=r"`step` must be an integer in \[0, 2\] for 2 logits; got 3: set the step"):
+        w.logits = [1.0, 3.0]
+    assert w.logits == [1.0, 3.0, 0.5]
+    with w.hold_trait_notifications():  # both at once, as the message says
+        w.logits, w.step = [1.0, 3.0], 2
+    assert (w.logits, w.step) == ([1.0, 3.0], 2)
+    assert w.running_max == [] and w.rescaled_at == []  # until a front-end has drawn it
+
+
 def test_repr_names_the_inputs():
     assert repr(sw.GradientExplorer(logits=[1, 2, 3], label=2)) == "GradientExplorer(logits=[1.0, 2.0, 3.0], label=2)"
+    assert repr(sw.OnlineNormaliser(logits=[1, 3], step=1)) == "OnlineNormaliser(logits=[1.0, 3.0], step=1)"
 
 
 def test_reliability_diagram_takes_a_validation_split_and_says_its_size():

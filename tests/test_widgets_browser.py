@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import traitlets as t
 from numpy.testing import assert_allclose
+from site_checks import OVERFLOW, SMALL_PHONE
 
 import softmaxbook as sb
 import softmaxbook.widgets as sw
@@ -32,12 +33,13 @@ PAGES = {
     "loss": lambda: sw.LossCurve(p=0.619),
     "gradient": lambda: sw.GradientExplorer(logits=[2.0, 1.0, 0.1]),
     "reliability": lambda: sw.ReliabilityDiagram(logits=RELIABILITY_Z.tolist(), labels=RELIABILITY_Y.tolist()),
+    "online": lambda: sw.OnlineNormaliser(logits=[1.0, 3.0, 0.5, 4.0, 2.0], step=2),
 }
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """One page per widget, and one page with all six; nothing else in the folder."""
+    """One page per widget, and one page with all of them; nothing else in the folder."""
     folder = tmp_path_factory.mktemp("widgets")
     for name, make in PAGES.items():
         (folder / f"{name}.html").write_text(sw.standalone_html([make()], title=name))
@@ -107,24 +109,25 @@ def test_widget_is_live_and_labelled(open_page, name):
     check_controls_labelled(root)
 
 
-def test_one_page_holds_all_six_widgets(open_page):
+def test_one_page_holds_all_the_widgets(open_page):
     page = open_page("all")
     page.evaluate("window.softmaxbookWidgets.ready")
     roots = page.locator(".sb-widget").all()
     assert sorted(check_widget(page, root) for root in roots) == sorted(
         ["Softmax explorer", "Overflow lab", "Softmax Jacobian", "Cross-entropy loss −ln p",
-         "Gradient of cross-entropy: ŷ − y", "Reliability diagram and ECE"])
+         "Gradient of cross-entropy: ŷ − y", "Reliability diagram and ECE",
+         "Online normaliser: log-sum-exp in one pass"])
     for root in roots:
         check_controls_labelled(root)
     ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
-    assert len(ids) == len(set(ids)) == 16  # 14 sliders and a select: a <label for> finds its own control
+    assert len(ids) == len(set(ids)) == 22  # 20 sliders and a select: a <label for> finds its own control
 
 
 def test_a_new_number_of_classes_redraws_the_widget(tmp_path, browser):
     """Logits of another length (from Python, or any front-end) redraw every control and
     number for the new K; a label left without a class moves, in view, to the last class."""
     widgets = [sw.SoftmaxExplorer(logits=[2.0, 1.0, 0.1, -1.0]), sw.JacobianView(logits=[0.0, 4.0, 5.0]),
-               sw.GradientExplorer(logits=[2.0, 1.0, 0.1], label=2)]
+               sw.GradientExplorer(logits=[2.0, 1.0, 0.1], label=2), sw.OnlineNormaliser(step=4)]
     (tmp_path / "k.html").write_text(sw.standalone_html(widgets))
     with serve(tmp_path) as url:
         p = RecordedPage(browser)
@@ -138,6 +141,7 @@ def test_a_new_number_of_classes_redraws_the_widget(tmp_path, browser):
             assert root.locator("input[aria-label^='logit ']").count() == 2
             check_controls_labelled(root)
             check_widget(p.page, root)  # the numbers shown equal softmaxbook's for the new K
+        assert roots[3].get_by_label("logits streamed in, t", exact=True).input_value() == "2"  # all of them
         grad = roots[2]
         assert grad.get_by_label("true class", exact=True).input_value() == "1"
         assert grad.locator("option").count() == 2
@@ -145,6 +149,37 @@ def test_a_new_number_of_classes_redraws_the_widget(tmp_path, browser):
         assert len(ids) == len(set(ids))
         p.assert_clean()
         p.close()
+
+
+def test_online_normaliser_writes_back_the_package_values_and_fits_a_small_phone(site, browser):
+    """The traits the front-end writes (a kernel would receive them) against softmaxbook on
+    every prefix; and at 320 px, all K steps shown, nothing sticks out of the page."""
+    p = RecordedPage(browser, viewport=SMALL_PHONE)
+    p.page.goto(f"{site}/online.html")
+    p.page.wait_for_selector(".sb-widget .sb-readout")
+    root = p.page.locator(".sb-widget")
+    root.get_by_label("logit A", exact=True).focus()
+    p.page.keyboard.press("ArrowRight")  # z = [1.1, 3, 0.5, 4, 2]
+    root.get_by_label("logits streamed in, t", exact=True).focus()
+    p.page.keyboard.press("End")
+    traits = p.page.evaluate("""() => window.softmaxbookWidgets.model(Object.keys(JSON.parse(
+        document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]').textContent).state)[0])
+        .then((m) => Object.fromEntries(["logits", "step", "running_max", "running_sum", "logsumexp", "rescaled_at",
+                                         "rescale_factors"].map((k) => [k, m.get(k)])))""")
+    z = np.array(traits.pop("logits"))
+    assert_allclose(z, [1.1, 3.0, 0.5, 4.0, 2.0])
+    assert traits.pop("step") == 5
+    parts = [sb.partial_logsumexp(z[:j]) for j in range(1, 6)]
+    assert traits["rescaled_at"] == [2, 4]  # 3 > 1.1 and 4 > 3
+    assert_allclose(traits["running_max"], [q.max for q in parts], rtol=0)
+    assert_allclose(traits["running_sum"], [q.sum_exp for q in parts], rtol=1e-13)
+    assert_allclose(traits["logsumexp"], [sb.online_logsumexp(np.split(z[:j], j)) for j in range(1, 6)], rtol=1e-13)
+    factors = [np.exp(parts[j - 2].max - parts[j - 1].max) for j in (2, 4)]
+    assert_allclose(traits["rescale_factors"], factors, rtol=1e-13)
+    overflow = p.page.evaluate(OVERFLOW)
+    assert overflow["scrollWidth"] <= 320 and not overflow["outside"], overflow
+    p.assert_clean()
+    p.close()
 
 
 def test_page_works_from_a_file_url(folder, browser):

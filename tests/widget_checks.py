@@ -135,6 +135,61 @@ def check_reliability_diagram(page, root):
         assert any(_reliability_fits(z, y, T, M, shown, label) for z, y in data), (T, M, shown, label)
 
 
+# What the online normaliser shows, read in one call to the browser: the logits (from their
+# sliders) and the step t, the step's sentence (whether it says the sum was rescaled, and by
+# what), the two readouts, and per row of the table its classes and cells.
+ONLINE_SHOWN = """(root) => ({
+  z: [...root.querySelectorAll("input[aria-label^='logit ']")].map((s) => Number(s.value)),
+  t: Number(root.querySelector("input[aria-label='logits streamed in, t']").value),
+  note: root.querySelector(".sb-step").className, factor: root.querySelector(".sb-step .sb-factor")?.textContent,
+  online: root.querySelector(".sb-online").textContent, exact: root.querySelector(".sb-exact").textContent,
+  rows: [...root.querySelectorAll(".sb-steps tr")].slice(1).map((tr) => ({
+    cls: tr.className.split(" "), cells: [...tr.querySelectorAll("td")].map((td) => td.textContent) })),
+})"""
+
+
+def _online_fits(shown):
+    """The online normaliser's numbers for its first t logits are softmaxbook's."""
+    z, t = np.array(shown["z"]), shown["t"]
+    grew = [j for j in range(2, t + 1) if z[j - 1] > z[:j - 1].max()]  # the steps where the max grew
+    parts = [sb.partial_logsumexp(z[:j]) for j in range(1, t + 1)]
+    if t == 0:
+        assert numbers(shown["online"]) == [-np.inf, 0, -np.inf] and numbers(shown["exact"]) == []
+    else:
+        lse = sb.logsumexp(z[:t])
+        assert_allclose(numbers(shown["online"]), [parts[-1].max, parts[-1].sum_exp, lse], rtol=SHOWN)
+        *exact, differs = numbers(shown["exact"])
+        assert_allclose(exact, [parts[-1].max, parts[-1].sum_exp, lse], rtol=SHOWN)
+        assert differs <= 1e-12 * max(1, abs(lse))  # one pass or two: the same to rounding
+    assert ("sb-rescaled" in shown["note"]) == (t in grew), (t, grew, shown["note"])
+    if t in grew:
+        assert_allclose(float(shown["factor"]), np.exp(parts[-2].max - parts[-1].max), rtol=SHOWN)
+    assert len(shown["rows"]) == z.size
+    for j, row in enumerate(shown["rows"], start=1):
+        assert ("sb-pending" in row["cls"]) == (j > t) and ("sb-current" in row["cls"]) == (j == t)
+        assert ("sb-rescaled" in row["cls"]) == (j in grew)
+        z_j, m, rescale, d = row["cells"]
+        assert_allclose(float(z_j), z[j - 1], rtol=5e-4)  # 4 digits in the table
+        if j <= t:
+            p = parts[j - 1]
+            assert_allclose([float(m), float(d)], [p.max, p.sum_exp], rtol=5e-4)
+            want = [np.exp(parts[j - 2].max - p.max)] if j in grew else []
+            assert_allclose(numbers(rescale), want, rtol=5e-4)
+
+
+def check_online_normaliser(page, root):
+    # every step from none to all K, then a logit moved: what grows the max changes
+    press(page, root, "logits streamed in, t", "Home")
+    for t in range(len(root.evaluate(ONLINE_SHOWN)["z"]) + 1):
+        if t:
+            page.keyboard.press("ArrowRight")  # the step slider keeps the focus
+        shown = root.evaluate(ONLINE_SHOWN)
+        assert shown["t"] == t
+        _online_fits(shown)
+    press(page, root, "logit B", "PageUp")  # 10% of its range: +2
+    _online_fits(root.evaluate(ONLINE_SHOWN))
+
+
 # The check for a widget, by the title it shows.
 CHECKS = {
     "Softmax explorer": check_softmax_explorer,
@@ -143,6 +198,7 @@ CHECKS = {
     "Cross-entropy loss −ln p": check_loss_curve,
     "Gradient of cross-entropy: ŷ − y": check_gradient_explorer,
     "Reliability diagram and ECE": check_reliability_diagram,
+    "Online normaliser: log-sum-exp in one pass": check_online_normaliser,
 }
 
 

@@ -9,8 +9,9 @@ import { test } from "node:test";
 
 import { reliability as reliabilityOf } from "../../src/softmaxbook/widgets/calibration.js";
 import * as math from "../../src/softmaxbook/widgets/math.js";
+import { onlineSteps } from "../../src/softmaxbook/widgets/online.js";
 
-const { cases, reliability } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
+const { cases, reliability, online } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
 const num = (values) => values.map(Number); // "Infinity", "-Infinity", "NaN" -> numbers
 
 function close(actual, expected, rtol, what) {
@@ -58,5 +59,16 @@ test("reliability(): the package's reliability curve, ECE, NLL and accuracy of s
     close(r.confidence, c.confidence, 1e-13, `${what}: confidence`);
     close(r.accuracy, c.accuracy, 1e-13, `${what}: accuracy`);
     close([r.ece, r.nll, r.accuracyAll], [c.ece, c.nll, c.accuracyAll], 1e-12, `${what}: ECE, NLL, accuracy`);
+  }
+});
+
+test("onlineSteps(): the package's partial state after each logit, and where the max grew", () => {
+  for (const c of online) {
+    const steps = onlineSteps(c.z), what = `z = [${c.z}]`;
+    close(steps.map((s) => s.m), c.max, 0, `${what}: running max`);
+    close(steps.map((s) => s.d), c.sum, 1e-13, `${what}: running sum`);
+    close(steps.map((s) => s.lse), c.lse, 1e-13, `${what}: log-sum-exp`);
+    assert.deepEqual(steps.flatMap((s, j) => (s.factor === null ? [] : [j + 1])), c.rescaled_at, `${what}: rescaled at`);
+    close(steps.flatMap((s) => (s.factor === null ? [] : [s.factor])), c.factors, 1e-13, `${what}: factors`);
   }
 });

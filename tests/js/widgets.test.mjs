@@ -13,6 +13,7 @@ import {
   crossEntropy, crossEntropyGrad, jsonSafe, naiveSoftmax, softmax, softmaxJacobian, stableSoftmax32,
 } from "../../src/softmaxbook/widgets/math.js";
 import { reliability } from "../../src/softmaxbook/widgets/calibration.js";
+import { onlineSteps } from "../../src/softmaxbook/widgets/online.js";
 import { makeDocument } from "./fake_dom.mjs";
 
 const { widgets } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
@@ -55,6 +56,16 @@ const CASES = {
     },
     // its first slider holds log10 T
     slid: (m) => Math.log10(m.get("temperature")), slide: 1, input: ["temperature", 0.5],
+  },
+  OnlineNormaliser: {
+    expect: (m) => {
+      const steps = onlineSteps(m.get("logits")).slice(0, m.get("step"));
+      const rescaled = steps.map((s, j) => [j + 1, s.factor]).filter(([, f]) => f !== null);
+      return { running_max: steps.map((s) => s.m), running_sum: steps.map((s) => s.d),
+               logsumexp: steps.map((s) => s.lse), rescaled_at: rescaled.map(([j]) => j),
+               rescale_factors: rescaled.map(([, f]) => f) };
+    },
+    slid: first("logits"), slide: 5, input: ["logits", [2, -1, 6, 0.5, 7]],
   },
 };
 
@@ -144,4 +155,34 @@ test("the gradient explorer's select follows the label, and sets it", async () =
   select.dispatchEvent({ type: "change" });
   assert.equal(model.get("label"), 1);
   check(model, CASES.GradientExplorer);
+});
+
+test("the online normaliser's step slider sets the step and follows it; each step says what it did", async () => {
+  const w = widgets.find((x) => x.name === "OnlineNormaliser");
+  const { el, model } = render(await import(`../../src/softmaxbook/widgets/${w.source}`), w.state);
+  const step = ranges(el).find((r) => r.getAttribute("aria-label") === "logits streamed in, t");
+  const [note] = el.querySelectorAll("div.sb-step");
+  const rows = el.querySelectorAll("tr").slice(1);
+  model.set("logits", [1, 3, 0.5, 4, 2]);
+  for (const t of [0, 1, 2, 3, 4, 5]) {
+    step.value = t;
+    step.dispatchEvent({ type: "input" });
+    assert.equal(model.get("step"), t);
+    check(model, CASES.OnlineNormaliser);
+    const grew = t === 2 || t === 4;  // 3 > 1 and 4 > 3: the sum so far is rescaled
+    assert.equal(note.classList.contains("sb-rescaled"), grew, `step ${t}`);
+    assert.equal(note.querySelectorAll("span.sb-factor").length, grew ? 1 : 0, `step ${t}`);
+    assert.match(note.textContent, grew ? /the max grows/ : t < 2 ? /^Step [01] of 5/ : /no rescaling/);
+    assert.equal(rows.filter((r) => r.classList.contains("sb-pending")).length, 5 - t);
+    const rescaledRows = [1, 2, 3, 4, 5].map((j) => j <= t && (j === 2 || j === 4));
+    assert.deepEqual(rows.map((r) => r.classList.contains("sb-rescaled")), rescaledRows);
+  }
+  assert.equal(note.querySelector("span.sb-factor"), null);
+  model.set("step", 4);
+  assert.equal(step.value, "4");
+  assert.equal(note.querySelector("span.sb-factor").textContent, String(Number(Math.exp(-1).toPrecision(6))));
+  check(model, CASES.OnlineNormaliser);
+  model.set("logits", [0, 1]);  // fewer logits than the step: all of them have streamed in
+  assert.equal(model.get("step"), 2);
+  check(model, CASES.OnlineNormaliser);
 });

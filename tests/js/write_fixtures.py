@@ -1,7 +1,8 @@
 """Write the fixtures the JavaScript unit tests compare with: softmaxbook's results on hard
-logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), each
-widget's front-end as Python ships it (its bundled `_esm`, its source file and its default
-traits), and every self-check question of the book's banks, as JSON.
+logit rows (±1e308, -inf masks, ties, tiny and huge gaps, float32 overflow), the online
+normaliser's state after each logit of the finite rows, each widget's front-end as Python
+ships it (its bundled `_esm`, its source file and its default traits), and every
+self-check question of the book's banks, as JSON.
 
     .venv/bin/python tests/js/write_fixtures.py OUT.json
 
@@ -34,6 +35,15 @@ ROWS = [
     [1e-3, -1e-3, 1e-3, 5e-4],
 ]
 
+# Streams whose max grows, for the online normaliser (with the finite rows above).
+GROWING = [
+    [-3.0, -2.0, -1.0, 0.0, 1.0],                # rescaled at every step, by e^-1
+    [-1e308, 0.0, 1e308],                        # factors e^-1e308 = 0 and 0
+    [0.0, 700.0, 1.5],                           # a factor of e^-700, near the smallest normal
+    [1.0, 1.0 + 2.0 ** -52, 1.0],                # a factor one ulp below 1, then a tie
+    [-115.12925464970229, 0.0],                  # log-sum-exp 1e-50: log1p of the rescaled 1
+]
+
 
 def encode(x):
     """Floats for JSON: inf and nan as strings."""
@@ -63,13 +73,25 @@ def case(z):
         }
 
 
+def online_case(z):
+    """softmaxbook's partial state of each prefix z[:j] of a finite row, j = 1..K, and where
+    the max grew (a logit above all before it: the sum so far was rescaled, by the factor)."""
+    parts = [sb.partial_logsumexp(z[:j]) for j in range(1, len(z) + 1)]
+    grew = [j for j in range(2, len(z) + 1) if z[j - 1] > max(z[:j - 1])]
+    return {"z": z, "max": [p.max for p in parts], "sum": [p.sum_exp for p in parts],
+            "lse": [float(sb.logsumexp(z[:j])) for j in range(1, len(z) + 1)], "rescaled_at": grew,
+            "factors": [float(np.exp(parts[j - 2].max - parts[j - 1].max)) for j in grew]}
+
+
 WIDGETS = {sw.SoftmaxExplorer: "softmax_explorer.js", sw.OverflowLab: "overflow_lab.js",
            sw.JacobianView: "jacobian_view.js", sw.LossCurve: "loss_curve.js",
-           sw.GradientExplorer: "gradient_explorer.js", sw.ReliabilityDiagram: "reliability_diagram.js"}
+           sw.GradientExplorer: "gradient_explorer.js", sw.ReliabilityDiagram: "reliability_diagram.js",
+           sw.OnlineNormaliser: "online_normaliser.js"}
+STATE = {sw.OnlineNormaliser: {"step": 4}}  # a state with something to show, where the default has not
 
 
 def widget(cls, source):
-    w = cls()
+    w = cls(**STATE.get(cls, {}))
     state = {k: v for k, v in w.get_state().items() if not k.startswith("_")}
     return {"name": cls.__name__, "source": source, "esm": w._esm, "state": state}
 
@@ -93,7 +115,9 @@ def reliability_cases():
 
 def main(path):
     with open(path, "w") as f:
-        json.dump({"cases": [case(z) for z in ROWS], "widgets": [widget(c, s) for c, s in WIDGETS.items()],
+        json.dump({"cases": [case(z) for z in ROWS],
+                   "online": [online_case(z) for z in ROWS + GROWING if np.isfinite(z).all()],
+                   "widgets": [widget(c, s) for c, s in WIDGETS.items()],
                    "reliability": reliability_cases(), "questions": [q for qs in banks().values() for q in qs]},
                   f, indent=1, allow_nan=False)
 

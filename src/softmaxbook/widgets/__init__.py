@@ -222,7 +222,46 @@ class ReliabilityDiagram(_BookWidget):
         return f"ReliabilityDiagram(N={n}, K={k}, temperature={self.temperature!r}, n_bins={self.n_bins!r})"
 
 
+class OnlineNormaliser(_LogitsWidget):
+    """Logits streamed in one at a time -> the running max, the rescaled sum and log-sum-exp, and the two-pass ones.
+
+    `step` is how many logits have streamed in, 0 to K. The front-end folds them in one by
+    one as `online_logsumexp` does with one-logit chunks: when a logit is above the running
+    max, the sum so far is rescaled by e^(m_old - m_new). The read-only lists hold, for
+    j = 1..step, m_j, d_j = sum_i<=j e^(z_i - m_j) and m_j + log d_j; `rescaled_at` the steps
+    at which the max grew (never step 1: there was no sum to rescale) and
+    `rescale_factors` their factors. Logits are finite: a slider cannot show -inf.
+    """
+
+    _esm = t.Unicode(_bundle("online_normaliser.js")).tag(sync=True)
+    _css = t.Unicode(_CSS + (_HERE / "online_normaliser.css").read_text()).tag(sync=True)
+    _inputs = ("logits", "step")
+    logits = t.List(t.Float(), default_value=[1.0, 3.0, 0.5, 4.0, 2.0]).tag(sync=True)
+    step = t.Int(0, help="how many logits have streamed in, 0 to len(logits)").tag(sync=True)
+    running_max = t.List(t.Float(), read_only=True, help="m_j = max(z_1..z_j), j = 1..step").tag(sync=True)
+    running_sum = t.List(t.Float(), read_only=True, help="d_j = sum_i<=j e^(z_i - m_j), j = 1..step").tag(sync=True)
+    logsumexp = t.List(t.Float(), read_only=True, help="m_j + log d_j, j = 1..step").tag(sync=True)
+    rescaled_at = t.List(t.Int(), read_only=True, help="the steps j <= step at which the max grew").tag(sync=True)
+    rescale_factors = t.List(t.Float(), read_only=True, help="e^(m_(j-1) - m_j) at those steps").tag(sync=True)
+
+    @t.validate("step")
+    def _check_step(self, proposal):
+        k = len(self.logits)
+        if not 0 <= proposal["value"] <= k:
+            raise ValueError(f"`step` must be an integer in [0, {k}] for {k} logits; got {proposal['value']}")
+        return proposal["value"]
+
+    @t.validate("logits")
+    def _check_logits(self, proposal):
+        z = super()._check_logits(proposal)
+        if self.step > len(z):
+            raise ValueError(
+                f"`step` must be an integer in [0, {len(z)}] for {len(z)} logits; got {self.step}: set the step first, "
+                "or both at once inside `with widget.hold_trait_notifications():`")
+        return z
+
+
 from .quiz import Question, ask  # noqa: E402  (self-check questions: their own module)
 
 __all__ = ["SoftmaxExplorer", "OverflowLab", "JacobianView", "LossCurve", "GradientExplorer", "ReliabilityDiagram",
-           "Question", "ask", "standalone_html"]
+           "OnlineNormaliser", "Question", "ask", "standalone_html"]
