@@ -45,6 +45,15 @@ def test_values_cross_the_channel_unchanged(value):
         assert back == value and type(back) is type(value)
 
 
+def test_an_iterator_argument_crosses_as_an_iterator_read_once():
+    # A test of 11-scale passes a generator of chunks: the function must get one it can read once.
+    sent = protocol.encode_argument(np.arange(3.0) * k for k in range(2))
+    back = protocol.decode(sent)
+    assert iter(back) is back
+    assert [a.tolist() for a in back] == [[0.0, 0.0, 0.0], [0.0, 1.0, 2.0]] and list(back) == []
+    assert protocol.encode_argument([1, 2]) == protocol.encode([1, 2])
+
+
 def test_nan_crosses_the_channel():
     assert np.isnan(protocol.decode(protocol.encode(float("nan"))))
 

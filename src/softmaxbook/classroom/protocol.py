@@ -2,7 +2,9 @@
 
 Only data crosses: None, bools, ints, floats (inf and nan too), strings, lists, tuples,
 dicts with string keys, and NumPy arrays and scalars of numbers, booleans or text (as
-``.npy`` bytes, read back with ``allow_pickle=False``). Nothing the sandbox sends can run
+``.npy`` bytes, read back with ``allow_pickle=False``); and, as an argument of a call, an
+iterator (a test's generator), read once in the grader and received as a one-shot iterator
+over the same items. Nothing the sandbox sends can run
 code in the grader, and what a reply may cost the grader is bounded before it is decoded:
 its size (`MAX_LINE`), the number of JSON values in it (`MAX_ITEMS`), how deep they nest
 (`MAX_DEPTH`), and for an array the bytes it really holds (an array must hold
@@ -15,6 +17,7 @@ import json
 import os
 import select
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -46,6 +49,14 @@ def encode(value):
     raise TypeError(f"a {type(value).__name__} is not data the grader can read")
 
 
+def encode_argument(value):
+    """`encode` for an argument of a call, which may also be an iterator: its items are read
+    here, once, and the function receives an iterator over them that can be read only once."""
+    if isinstance(value, Iterator):
+        return {"iterator": [encode(v) for v in value]}
+    return encode(value)
+
+
 def decode(obj):
     """The value `encode` made `obj` from; ValueError for anything `encode` cannot make (a
     wrong type inside, or nesting deeper than MAX_DEPTH)."""
@@ -69,6 +80,8 @@ def _decode(obj, depth):
         return a[()] if obj.get("scalar") else a
     if "tuple" in obj:
         return tuple(_decode(v, depth + 1) for v in obj["tuple"])
+    if "iterator" in obj:
+        return iter([_decode(v, depth + 1) for v in obj["iterator"]])
     if "dict" in obj:
         return {k: _decode(v, depth + 1) for k, v in obj["dict"].items()}
     raise ValueError(f"not an encoded value: {sorted(obj)[:5]}")

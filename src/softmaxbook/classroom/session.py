@@ -106,9 +106,10 @@ class Session:
     def call(self, name, args, kwargs, forbid=(), measure=False):
         """``(value, peak)``: the submission's `name` called on data; `peak` (with `measure`)
         is the resident memory its processes added at most during the call, in bytes."""
+        sent = {"op": "call", "name": name, "args": [protocol.encode_argument(a) for a in args],
+                "kwargs": {k: protocol.encode_argument(v) for k, v in kwargs.items()}, "forbid": list(forbid)}
         base = self.watchdog.start_measure() if measure else 0
-        reply = self.request({"op": "call", "name": name, "args": [protocol.encode(a) for a in args],
-                              "kwargs": {k: protocol.encode(v) for k, v in kwargs.items()}, "forbid": list(forbid)})
+        reply = self.request(sent)
         peak = max(0, self.watchdog.peak() - base) if measure else None
         if "raised" in reply:
             raised = reply["raised"] if isinstance(reply["raised"], dict) else {}

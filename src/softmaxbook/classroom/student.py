@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import types
+from collections.abc import Iterator
 
 from . import protocol
 from .testing import make_forbidden, restore
@@ -222,7 +223,9 @@ def _call(ns, request, watch, helpers):
         restore(swapped)
         watch.trusted = False
     try:
-        return {"value": protocol.encode(value), "args": [protocol.encode(a) for a in args]}
+        # An iterator argument was read by the function: nothing of it goes back.
+        back = [None if isinstance(a, Iterator) else protocol.encode(a) for a in args]
+        return {"value": protocol.encode(value), "args": back}
     except TypeError as err:
         return {"raised": {"type": "TypeError", "message": f"{request['name']} returned {err}"}}
 
