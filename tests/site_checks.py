@@ -30,6 +30,24 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
 }).observe({ type: "layout-shift", buffered: true });"""
 
+# Installed before any page script (page.add_init_script): when the first contentful paint
+# happened and the theme the page had then (a flash of the wrong theme shows as another one),
+# and when every widget view was drawn ("widgets live"), in milliseconds since navigation.
+PAINT_OBSERVER = """window.__paint = null; window.__live = null;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    if (e.name === "first-contentful-paint" && !window.__paint)
+      window.__paint = { at: e.startTime, theme: document.documentElement.dataset.theme };
+}).observe({ type: "paint", buffered: true });
+const __livePoll = setInterval(() => {
+  if (document.readyState === "loading") return;
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  if (document.querySelectorAll(".sb-widget").length >= views) {
+    window.__live = performance.now();
+    clearInterval(__livePoll);
+  }
+}, 10);"""
+
 # axe-core's violations, as {id, impact, help, nodes}; injected first with add_script_tag(path=AXE).
 AXE_RUN = """() => axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({
   id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })))"""
