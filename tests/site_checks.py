@@ -127,11 +127,16 @@ SMALL_TEXT = """() => { const s = document.createElement("small"); s.textContent
   const size = parseFloat(getComputedStyle(s).fontSize); s.remove(); return size; }"""
 
 # Each figure's shown width, its own CSS width (myst-nb sets it from the output's metadata) and
-# its PNG's width.
-FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
-  .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
-                 shownHeight: i.getBoundingClientRect().height, width: parseFloat(i.style.width),
-                 natural: i.naturalWidth, naturalHeight: i.naturalHeight }))"""
+# its PNG's width. Figures load as the reader nears them (tools/page_assets.py): all are
+# loaded first.
+FIGURE_SIZES = """async () => {
+  const imgs = [...document.querySelectorAll("main figure img")];
+  imgs.forEach((i) => { i.loading = "eager"; });
+  await Promise.all(imgs.map((i) => i.decode()));
+  return imgs.map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
+                            shownHeight: i.getBoundingClientRect().height, width: parseFloat(i.style.width),
+                            natural: i.naturalWidth, naturalHeight: i.naturalHeight }));
+}"""
 
 # The contrast each figure colour reaches on the page as shown: drawn on a canvas with the first
 # figure's CSS filter and blend mode, over the page's background (the white of a figure is
