@@ -30,6 +30,24 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
 }).observe({ type: "layout-shift", buffered: true });"""
 
+# Installed before any page script (page.add_init_script): when the first contentful paint
+# happened and the theme the page had then (a flash of the wrong theme shows as another one),
+# and when every widget view was drawn ("widgets live"), in milliseconds since navigation.
+PAINT_OBSERVER = """window.__paint = null; window.__live = null;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    if (e.name === "first-contentful-paint" && !window.__paint)
+      window.__paint = { at: e.startTime, theme: document.documentElement.dataset.theme };
+}).observe({ type: "paint", buffered: true });
+const __livePoll = setInterval(() => {
+  if (document.readyState === "loading") return;
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  if (document.querySelectorAll(".sb-widget").length >= views) {
+    window.__live = performance.now();
+    clearInterval(__livePoll);
+  }
+}, 10);"""
+
 # axe-core's violations, as {id, impact, help, nodes}; injected first with add_script_tag(path=AXE).
 AXE_RUN = """() => axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({
   id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })))"""
@@ -109,11 +127,16 @@ SMALL_TEXT = """() => { const s = document.createElement("small"); s.textContent
   const size = parseFloat(getComputedStyle(s).fontSize); s.remove(); return size; }"""
 
 # Each figure's shown width, its own CSS width (myst-nb sets it from the output's metadata) and
-# its PNG's width.
-FIGURE_SIZES = """() => [...document.querySelectorAll("main figure img")]
-  .map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
-                 shownHeight: i.getBoundingClientRect().height, width: parseFloat(i.style.width),
-                 natural: i.naturalWidth, naturalHeight: i.naturalHeight }))"""
+# its PNG's width. Figures load as the reader nears them (tools/page_assets.py): all are
+# loaded first.
+FIGURE_SIZES = """async () => {
+  const imgs = [...document.querySelectorAll("main figure img")];
+  imgs.forEach((i) => { i.loading = "eager"; });
+  await Promise.all(imgs.map((i) => i.decode()));
+  return imgs.map((i) => ({ src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
+                            shownHeight: i.getBoundingClientRect().height, width: parseFloat(i.style.width),
+                            natural: i.naturalWidth, naturalHeight: i.naturalHeight }));
+}"""
 
 # The contrast each figure colour reaches on the page as shown: drawn on a canvas with the first
 # figure's CSS filter and blend mode, over the page's background (the white of a figure is

@@ -34,6 +34,7 @@ from site_checks import (
     FIGURE_COLOURS,
     FIGURE_SIZES,
     OVERFLOW,
+    PAINT_OBSERVER,
     PHONE,
     READY,
     SMALL_PHONE,
@@ -87,10 +88,13 @@ def test_page(site, browser, name, load):
     p = RecordedPage(browser, viewport=viewport, color_scheme=scheme)
     finished = []
     p.page.on("requestfinished", lambda r: finished.append(r))
+    p.page.add_init_script(PAINT_OBSERVER)
     p.page.goto(f"{url}/{name}.html")
     p.page.evaluate(READY)
     page = p.page
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    assert page.evaluate("window.__paint.theme") == scheme, "first painted in the other theme"
+    check_first_paint(page, p.requests)
     if load == "1280-light":  # before anything else runs in the page: what a cold cache fetches
         page.wait_for_load_state("networkidle")
         sent = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
@@ -110,6 +114,19 @@ def test_page(site, browser, name, load):
             check_lesson(page, name)
     p.assert_clean()  # nothing from another host, no failed request, no console error
     p.close()
+
+
+SEARCH_CODE = re.compile(r"/(searchindex|searchtools|language_data|search-text|search-[0-9a-f]+)\.js")
+
+
+def check_first_paint(page, requests):
+    """What the first paint waits for: one stylesheet, no script; and no search code or index
+    before the search box is used (tools/page_assets.py). At 400 kbps they kept pages blank
+    for 7 s."""
+    blocking = page.evaluate("""performance.getEntriesByType("resource")
+        .filter((e) => e.renderBlockingStatus === "blocking").map((e) => e.name)""")
+    assert len(blocking) == 1 and urlparse(blocking[0]).path.endswith(".css"), f"render-blocking: {blocking}"
+    assert not [r for r in requests if SEARCH_CODE.search(r)], [r for r in requests if SEARCH_CODE.search(r)]
 
 
 def check_layout(page, viewport):
@@ -268,6 +285,7 @@ def test_figure_colours_read_in_both_themes(site, browser, scheme):
     assert not low, f"{scheme}: figure colours below 4.5:1 (ink) or 3:1 (lines) as shown: {low}; {shown}"
     img = page.locator("main figure img").first
     img.scroll_into_view_if_needed()
+    img.evaluate("(i) => i.decode()")  # it loads as it nears the screen
     pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("L"), dtype=float) / 255
     page_grey = np.mean(shown["page"]) / 255
     assert abs(np.median(pixels) - page_grey) < 0.05, "the figure's background is not the page's"
@@ -280,7 +298,8 @@ def test_figure_colours_read_in_both_themes(site, browser, scheme):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_sidebar_toggles_work(site, browser, viewport):
     """The ☰ button opens the chapter list on a phone and hides it on a desktop; the theme
-    button's name says the mode in use."""
+    button's name says the mode in use; Ctrl+K opens the search box, whose first use fetches
+    the search page's code and index (no page loads them before)."""
     url, _ = site
     p = open_ready(browser, f"{url}/chapters/02-softmax.html", viewport=viewport)
     page = p.page
@@ -300,6 +319,12 @@ def test_the_sidebar_toggles_work(site, browser, viewport):
         after = switch.get_attribute("aria-label")
         assert before.startswith("Color mode: ") and after.startswith("Color mode: ") and before != after
         assert page.evaluate("document.documentElement.dataset.mode") in after
+        assert not [r for r in p.requests if SEARCH_CODE.search(r)]
+        page.keyboard.press("Control+k")
+        page.wait_for_function("document.activeElement.matches('#pst-search-dialog[open] input[name=q]')")
+        page.wait_for_function("""performance.getEntriesByType("resource")
+            .some((e) => /search-[0-9a-f]+\\.js$/.test(e.name))""")
+        assert page.locator("#pst-search-dialog form").get_attribute("action").endswith("search.html")
     p.assert_clean()
     p.close()
 

@@ -5,9 +5,6 @@
   absolute path here rather than a path that depends on the venv's layout.
 - The theme loads Font Awesome's 1.5 MB script on every page to draw fourteen icons; the
   pages get ``vendor/icons.css`` (tools/vendor_assets.py) instead, and the script goes.
-- KaTeX's fonts arrive after the first paint unless asked for early, and the math then
-  reflows the text around it (a layout shift): pages with math preload the two fonts every
-  formula uses.
 - KaTeX's render server (a Node process) is stopped when the build ends: left to the
   interpreter's exit, it outlives jupyter-book and holds the caller's output pipes open.
 - A hidden cell's toggle says what it hides: exercise solutions (tag ``hide-cell``) read
@@ -23,6 +20,12 @@
   refused", a failed build); here a refused connection is retried until the usual timeout.
 - Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
   instead of failing the build. Such a formula fails it here.
+- On a slow connection every page painted late: tools/page_assets.py leaves one stylesheet
+  in its head, one deferred script at its end, and no search code outside the search page.
+  The theme's colour-mode script resolves "auto" before the first paint (see THEME_MODE).
+  KaTeX's two main fonts are not preloaded: at 400 kbps their 43 KB held the stylesheet
+  back by a second; they come with the first layout (a layout shift of 0.004 on a fast
+  load, where they used to avoid one).
 - Self-check questions (softmaxbook.widgets.quiz): every question bank is checked against its
   schema when the build starts (a bad bank fails it). A chapter with questions gets
   <meta name="softmaxbook-quiz"> (and, with a formula question, "softmaxbook-mathjs")
@@ -40,11 +43,11 @@ from pathlib import Path
 from subprocess import PIPE, Popen
 
 from docutils import nodes
+from page_assets import Pages
 from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_JS = ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
-MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
 FONTAWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
 BIBLIOENTRY = 'role="doc-biblioentry"'
@@ -52,6 +55,13 @@ BIBLIOENTRY = 'role="doc-biblioentry"'
 # toggle buttons come first in the page, so the themes' scripts wire those (the visible ☰ and
 # "Contents" then do nothing), and at 1280 px and wider it shows a second search bar. Its
 # buttons go here; book.css hides the rest (scripts still measure the element).
+# The theme's first script sets the light or dark theme before the first paint, but leaves
+# "auto" for its deferred script to resolve: a reader whose system is dark saw the light page
+# until then (seconds on a slow connection). Resolved here at once, as the theme's script does.
+THEME_MODE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+OWN_MODE = ('document.documentElement.dataset.theme = /^(light|dark)$/.test(document.documentElement.dataset.mode)'
+            ' ? document.documentElement.dataset.mode'
+            ' : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";')
 PST_TOGGLES = re.compile(r'\s*<button class="pst-navbar-icon sidebar-toggle (?:primary|secondary)-toggle"'
                          r'.*?</button>', re.S)
 
@@ -65,14 +75,6 @@ def use_local_katex(app, config):
 def fail_on_katex_error(app, pagename, templatename, context, doctree):
     if doctree is not None and "katex-error" in context.get("body", ""):
         raise ExtensionError(f"{pagename}: KaTeX could not render a formula (look for class katex-error)")
-
-
-def preload_math_fonts(app, pagename, templatename, context, doctree):
-    if 'class="katex"' not in context.get("body", ""):
-        return
-    links = "".join(f'<link rel="preload" href="{context["pathto"](f"_static/vendor/katex/fonts/{font}.woff2", 1)}"'
-                    ' as="font" type="font/woff2" crossorigin>\n' for font in MATH_FONTS)
-    context["metatags"] = context.get("metatags", "") + links
 
 
 TOGGLES = {"tag_hide-cell": ("Solution", "Hide the solution"),
@@ -90,12 +92,20 @@ def tidy_pages(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
+    pages = {}
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         trimmed = FONTAWESOME.sub("", text).replace(TOGGLE_LABEL, "<summary>")
         trimmed = PST_TOGGLES.sub("", trimmed.replace(BIBLIOENTRY, 'role="listitem"'))
-        if trimmed != text:
+        if "data-cfasync" in text:  # a page (not index.html's redirect, nor the theme's macros)
+            if THEME_MODE not in text:
+                raise ExtensionError(f"{page}: the theme's colour-mode script changed; update THEME_MODE")
+            pages[page] = trimmed.replace(THEME_MODE, OWN_MODE)
+        elif trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
+    slim = Pages(out)  # sees the pages as trimmed, the search page first (the others name its bundle)
+    for page in sorted(pages, key=lambda p: p.name != "search.html"):
+        page.write_text(slim.slim(page, pages[page]), encoding="utf-8")
     for f in (out / "_static" / "scripts").glob("fontawesome.js*"):
         f.unlink()
 
@@ -177,7 +187,6 @@ def setup(app):
     app.connect("html-page-context", wire_questions)
     app.connect("doctree-read", label_toggles)
     app.connect("html-page-context", fail_on_katex_error)
-    app.connect("html-page-context", preload_math_fonts)
     app.connect("build-finished", tidy_pages, priority=900)
     app.connect("build-finished", stop_katex_server)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
