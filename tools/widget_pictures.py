@@ -74,7 +74,7 @@ def add_pictures(app, exception):
 
         styles = dict.fromkeys(state[i]["state"].get("_css", "") for i in views if i in pictures)
         css = "\n".join([*filter(None, styles), NOTE_CSS])
-        text = VIEW.sub(picture, text).replace("</head>", f"<style>{css}</style>\n</head>", 1)
+        text = VIEW.sub(picture, text).replace("</head>", f"<style data-sb-pictures>{css}</style>\n</head>", 1)
         page.write_text(text, encoding="utf-8")
 
 
