@@ -106,13 +106,15 @@ export class Element extends Node {
     return siblings[siblings.indexOf(this) - 1] ?? null;
   }
 
-  // The element as HTML. A value set through the property is written as the control shows
-  // it: an input's `value` attribute, a select's option `selected`.
+  // The element as HTML. What was set through a property is written as the page shows it: an
+  // input's `value` attribute, a select's option `selected`, `style.backgroundColor`.
   get outerHTML() {
     const attrs = new Map(this.attributes);
     if (this._value !== undefined && this.tagName === "input") attrs.set("value", this._value);
     const chosen = this.tagName === "option" && this.parentNode?._value === this.getAttribute("value");
     if (chosen) attrs.set("selected", "");
+    const style = Object.entries(this.style).map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${v}`);
+    if (style.length) attrs.set("style", style.join("; "));
     const open = [this.tagName, ...[...attrs].map(([k, v]) => `${k}="${escape(v).replaceAll('"', "&quot;")}"`)];
     if (VOID.has(this.tagName)) return `<${open.join(" ")}>`;
     return `<${open.join(" ")}>${this.childNodes.map((n) => n.outerHTML).join("")}</${this.tagName}>`;
