@@ -133,9 +133,10 @@ def book_page(site):
                      head)
     head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(meta['title'])}</title>", head, flags=re.S)
     head += "".join(f"<style>{css}</style>" for css in [*styles, BOOK_CSS]) + "</head>"
-    body = ('<body><div class="bd-container"><div class="bd-container__inner bd-page-width"><div class="bd-main">'
+    # the site's own nesting, so its print rules apply (code wraps inside <main>, for one)
+    body = ('<body><div class="bd-container"><div class="bd-container__inner bd-page-width"><main class="bd-main">'
             '<div class="bd-content"><div class="bd-article-container"><article class="bd-article" id="sb-book">'
-            f'{front}{"".join(articles)}</article></div></div></div></div></div></body>')
+            f'{front}{"".join(articles)}</article></div></div></main></div></div></body>')
     root = '<html lang="en" data-content_root="/" data-theme="light" data-mode="light">'
     return f"<!DOCTYPE html>\n{root}{head}{body}</html>"
 
