@@ -15,7 +15,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LAB_ARGS ?=
 BOOK_URL ?=
 
-.PHONY: setup lock lab book serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
+.PHONY: setup lock lab book pdf serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
 
@@ -85,6 +85,11 @@ lab: $(READY) $(VENDOR)
 # -W --keep-going: any Sphinx warning (a broken reference included) fails the build.
 book: setup
 	$(BIN)/python tools/build_book.py
+
+# The whole book as one PDF, _build/pdf/softmaxbook.pdf: the site built, then printed by
+# Debian's Chromium (tools/build_pdf.py).
+pdf: setup $(CHROMIUM)
+	$(BIN)/python tools/build_pdf.py
 
 # A local look at the built site (Ctrl-C stops it).
 serve: book

@@ -10,7 +10,7 @@ import pytest
 # so a notebook's cells share one kernel and a module's fixtures run once; see below.)
 SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterlab.py", "test_packaging.py",
               "test_classroom.py", "test_classroom_bank.py", "test_classroom_hostile.py", "test_lab.py",
-              "test_handouts.py", "test_quiz_browser.py"}
+              "test_handouts.py", "test_quiz_browser.py", "test_pdf.py"}
 
 
 # Under `make test` (-n 2 --dist loadfile) a file is one unit of work, with two changes made by

@@ -14,12 +14,14 @@ SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still sold
 DESKTOP = {"width": 1280, "height": 900}
 
 # Ready: math visible (if the page still typesets in the browser, once that is done), the
-# fonts loaded and every widget view drawn. Resolves to milliseconds since navigation.
+# fonts loaded and every widget view drawn live (in place of its still picture, .sb-static).
+# Resolves to milliseconds since navigation.
 READY = """() => Promise.resolve(window.MathJax?.startup?.promise).then(() => document.fonts.ready)
   .then(() => new Promise((done) => {
     const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-    const poll = () =>
-      document.querySelectorAll('.sb-widget').length >= views ? done(performance.now()) : setTimeout(poll, 5);
+    const live = () => document.querySelectorAll('.sb-widget:not(.sb-static)').length >= views &&
+      !document.querySelector('.sb-static');
+    const poll = () => live() ? done(performance.now()) : setTimeout(poll, 5);
     poll();
   }))"""
 

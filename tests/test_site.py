@@ -43,8 +43,10 @@ from site_checks import (
 )
 from vendor_assets import ICONS
 
+import softmaxbook as sb
 import softmaxbook.plots as sbp
 from browser import RecordedPage, serve
+from softmaxbook.widgets._bank import find
 from widget_checks import check_controls_labelled, check_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,11 +225,36 @@ def check_lesson(page, chapter):
     assert sum(a.strip().startswith("Solution") for a in answers) >= 2, (chapter, answers)
 
 
-def test_every_chapter_has_its_widgets(site):
-    _, html = site
+def test_every_chapter_has_its_widgets(site, browser):
+    """The chapters hold their widgets; without JavaScript each shows its still picture (drawn
+    at build time, tools/widget_pictures.py): the widget at its starting values with the
+    numbers as text, a question with its prompt, controls disabled, and a note saying so."""
+    url, html = site
     counts = {c: (html / f"{c}.html").read_text().count("application/vnd.jupyter.widget-view+json") for c in CHAPTERS}
     for chapter in ("02-softmax", "03-stability", "04-jacobian", "05-cross-entropy", "06-combined-gradient"):
         assert counts[f"chapters/{chapter}"] >= 1, counts
+    p = RecordedPage(browser, viewport=DESKTOP, java_script_enabled=False)
+    page = p.page
+    page.goto(f"{url}/chapters/02-softmax.html")
+    pictures = page.locator(".sb-static")
+    assert pictures.count() == counts["chapters/02-softmax"] and page.locator(".sb-host:not(.sb-static)").count() == 0
+    (explorer,) = page.locator(".sb-static:not(.sb-quiz)").all()
+    assert explorer.locator(".sb-title").inner_text() == "Softmax explorer" and explorer.is_visible()
+    shown = [float(x) for x in re.findall(r"\d\.\d+", explorer.locator(".sb-readout").inner_text())]
+    logits = np.array([2.0, 1.0, 0.1, -1.0])  # the chapter's explorer, at T = 1
+    np.testing.assert_allclose(shown, sb.softmax(logits), rtol=1e-5)
+    assert len(explorer.locator("svg .sb-bar").all()) == 4
+    for root in page.locator(".sb-static[data-quiz]").all():
+        prompt = find(root.get_attribute("data-quiz"))["prompt"].replace("`", "")
+        assert " ".join(prompt.split()[:4]) in root.inner_text()
+    assert page.locator(".sb-static :is(input, button, select):not([disabled])").count() == 0
+    notes = page.locator(".sb-static-note")
+    assert notes.count() == pictures.count() and notes.first.is_visible()
+    assert "JavaScript" in notes.first.inner_text()
+    assert not p.foreign_requests() and not p.errors
+    # (the theme preloads its scripts, which a page without JavaScript refuses to fetch)
+    assert not [f for f in p.failed if not re.search(r"\.js(\?\S*)? \(csp\)$", f)], p.failed
+    p.close()
 
 
 def test_reading_experience(site, browser):

@@ -1,11 +1,11 @@
 // host.js, the widgets' host on the static site, against the anywidget front-end contract:
-// in Node, on a fake document (fake_dom.mjs), with front-end modules given by the test.
+// in Node, on a fake document (tools/dom.mjs), with front-end modules given by the test.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { createHost, host, makeModel, STATE, VIEW } from "../../src/softmaxbook/widgets/host.js";
-import { makeDocument } from "./fake_dom.mjs";
+import { makeDocument } from "../../tools/dom.mjs";
 
 // A page as ipywidgets.embed writes it: the state of `models` (id -> traits; an _esm names a
 // module of `modules`), then one view script per id of `views`, each in its own <section>.
@@ -228,6 +228,36 @@ test("a front-end that fails shows a message, and the other views still render",
     assert.equal(b.textContent, "ok");
     assert.match(c.textContent, /could not be shown/);
     assert.deepEqual(errors.sort(), ["widget a: Error: boom", "widget c: Error: no module missing"]);
+  } finally {
+    console.error = original;
+  }
+});
+
+test("a still picture before a view (the site's, .sb-static) goes once the view has drawn; it stays if it fails", async () => {
+  const errors = [];
+  const original = console.error;
+  console.error = (...args) => errors.push(args.join(" "));
+  try {
+    let seenAtRender;
+    const modules = {
+      good: { default: { async render({ el }) {
+        seenAtRender = doc.querySelectorAll("div.sb-static").length;
+        el.textContent = "live";
+      } } },
+      bad: { default: { render() { throw new Error("boom"); } } },
+    };
+    const { doc, scripts } = page({ a: { _esm: "good" }, b: { _esm: "bad" } }, ["a", "b"]);
+    for (const s of scripts) {
+      const picture = doc.createElement("div");
+      picture.className = "sb-host sb-widget sb-static";
+      s.before(picture);
+    }
+    await hostFor(doc, modules).ready;
+    assert.equal(seenAtRender, 2, "the picture is there while the view renders");
+    const [a, b] = scripts.map((s) => s.parentNode.children.map((e) => e.className));
+    assert.deepEqual(a, ["sb-host", ""], "the live view, then its script");
+    assert.deepEqual(b, ["sb-host sb-widget sb-static", "sb-host", ""], "the picture stays above the message");
+    assert.equal(errors.length, 1);
   } finally {
     console.error = original;
   }

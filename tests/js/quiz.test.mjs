@@ -16,7 +16,7 @@ import {
   checkChoice, checkNumber, formulaChecker, normaliseFormula, parseNumber,
 } from "../../src/softmaxbook/widgets/answers.js";
 import { answeredRight } from "../../src/softmaxbook/widgets/quiz_store.js";
-import { makeDocument } from "./fake_dom.mjs";
+import { makeDocument } from "../../tools/dom.mjs";
 
 const { questions } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
 globalThis.document = makeDocument();

@@ -1,4 +1,4 @@
-// Each widget's front-end in Node, on a fake document (fake_dom.mjs): its source file
+// Each widget's front-end in Node, on a fake document (tools/dom.mjs): its source file
 // imported directly as the ES module it is (so a name it uses without importing it fails
 // here), and the one-module bundle Python ships as `_esm` ($SB_FIXTURES, written by
 // tests/js/write_fixtures.py), which must draw the same thing. The numbers themselves are
@@ -14,7 +14,7 @@ import {
 } from "../../src/softmaxbook/widgets/math.js";
 import { reliability } from "../../src/softmaxbook/widgets/calibration.js";
 import { onlineSteps } from "../../src/softmaxbook/widgets/online.js";
-import { makeDocument } from "./fake_dom.mjs";
+import { makeDocument } from "../../tools/dom.mjs";
 
 const { widgets } = JSON.parse(readFileSync(process.env.SB_FIXTURES, "utf8"));
 globalThis.document = makeDocument(); // the widgets create their elements through it

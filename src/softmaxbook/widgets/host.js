@@ -9,6 +9,8 @@
 // belong to it, so removing a view removes the listeners its render added (anywidget calls
 // `model.off(null, null, view)`). `_css` is CSS text, or the URL of a stylesheet; `_esm` is
 // the module's source, or its URL. Views of other widgets are left to their own manager.
+// An element of class `sb-static` just before a view (the site's still picture of it) is
+// removed once the view has rendered.
 //
 // An ES module: the site loads it with <script type="module">, standalone_html inlines it in
 // one, and Node's tests import createHost to run it on a fake document. On a page it mounts
@@ -125,6 +127,9 @@ export function createHost({ document = globalThis.document, importModule = impo
     seen.add(script);
     const { model_id: id } = JSON.parse(script.textContent);
     if (state[id]?.model_module !== "anywidget") return;
+    // A still picture drawn at build time (tools/widget_pictures.py) stays until the live view
+    // has drawn, and goes in the same task: the two are the same size, so nothing moves.
+    const picture = script.previousElementSibling?.classList.contains("sb-static") ? script.previousElementSibling : null;
     const el = document.createElement("div");
     el.className = "sb-host";
     script.before(el);
@@ -144,6 +149,7 @@ export function createHost({ document = globalThis.document, importModule = impo
       };
       try {
         cleanup = await inst.widget.render?.({ model: modelProxy(inst.model, view), el, signal: controller.signal });
+        picture?.remove();
       } finally {
         if (mounted.has(el)) view.unmount = undo;
         else undo(); // unmounted while it rendered

@@ -2,6 +2,8 @@
 // with attributes, children, text, classes, styles, values and events, and a document with
 // a head and a body. querySelectorAll reads simple selectors only: a tag, .classes and
 // [attr] or [attr="value"], as in `script[type="..."]`. Nothing is laid out or drawn.
+// Node's tests (tests/js/) draw the widgets on it, and the site's build writes what a widget
+// drew as HTML (`outerHTML`: tools/widget_pictures.mjs).
 
 class Node {
   parentNode = null;
@@ -30,7 +32,14 @@ class Text extends Node {
   get textContent() {
     return this.data;
   }
+
+  get outerHTML() {
+    return escape(this.data);
+  }
 }
+
+const VOID = new Set(["area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"]);
+const escape = (s) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\u00a0", "&nbsp;");
 
 const toNode = (x) => (x instanceof Node ? x : new Text(x));
 
@@ -90,6 +99,25 @@ export class Element extends Node {
 
   get children() {
     return this.childNodes.filter((n) => n instanceof Element);
+  }
+
+  get previousElementSibling() {
+    const siblings = this.parentNode?.children ?? [];
+    return siblings[siblings.indexOf(this) - 1] ?? null;
+  }
+
+  // The element as HTML. What was set through a property is written as the page shows it: an
+  // input's `value` attribute, a select's option `selected`, `style.backgroundColor`.
+  get outerHTML() {
+    const attrs = new Map(this.attributes);
+    if (this._value !== undefined && this.tagName === "input") attrs.set("value", this._value);
+    const chosen = this.tagName === "option" && this.parentNode?._value === this.getAttribute("value");
+    if (chosen) attrs.set("selected", "");
+    const style = Object.entries(this.style).map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${v}`);
+    if (style.length) attrs.set("style", style.join("; "));
+    const open = [this.tagName, ...[...attrs].map(([k, v]) => `${k}="${escape(v).replaceAll('"', "&quot;")}"`)];
+    if (VOID.has(this.tagName)) return `<${open.join(" ")}>`;
+    return `<${open.join(" ")}>${this.childNodes.map((n) => n.outerHTML).join("")}</${this.tagName}>`;
   }
 
   append(...nodes) {
