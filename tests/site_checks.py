@@ -141,17 +141,25 @@ FIGURE_COLOURS = """(colours) => {""" + CANVAS_AND_CONTRAST + """
 # (the theme's inline math box, an SVG's own edge). One inside a box that scrolls sideways is
 # reachable; one in a closed <details> (a solution) is not shown at all.
 CLIPPED = """() => {
-  const out = [];
+  const out = [], clips = new Map();  // per ancestor: null, or its box if it clips and cannot scroll
+  const clip = (a) => {
+    if (!clips.has(a)) {
+      const s = getComputedStyle(a);
+      const scrolls = /(auto|scroll)/.test(s.overflowX) && a.scrollWidth > a.clientWidth;
+      const visible = s.overflowX === "visible" && s.overflowY === "visible" && a.tagName !== "svg";
+      clips.set(a, scrolls ? "scrolls" : visible ? null : a.getBoundingClientRect());
+    }
+    return clips.get(a);
+  };
   const shown = ".katex, .sb-widget .sb-num, .sb-widget .sb-value, .sb-widget td, .sb-widget svg text, "
     + ".sb-widget label";
   for (const el of document.querySelectorAll(shown)) {
     const r = el.getBoundingClientRect();
     if (!r.width || !el.checkVisibility()) continue;
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const s = getComputedStyle(a);
-      if (/(auto|scroll)/.test(s.overflowX) && a.scrollWidth > a.clientWidth) break;
-      if (s.overflowX === "visible" && s.overflowY === "visible" && a.tagName !== "svg") continue;
-      const q = a.getBoundingClientRect();
+      const q = clip(a);
+      if (q === "scrolls") break;
+      if (q === null) continue;
       if (r.left < q.left - 1 || r.right > q.right + 1 || r.top < q.top - 1 || r.bottom > q.bottom + 1) {
         const by = `${a.tagName.toLowerCase()}.${a.classList[0] || ""}`;
         out.push(`${el.tagName.toLowerCase()} "${el.textContent.slice(0, 40)}" cut off by ${by}`);
@@ -170,13 +178,15 @@ SCROLL_BOXES = """() => [...document.querySelectorAll("main *")]
   .map((e) => ({ name: `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`, tabStop: e.tabIndex >= 0,
                  fade: getComputedStyle(e).maskImage }))"""
 
-# The page's header buttons and every widget slider, as boxes on the page (to screenshot).
-CONTROLS = """() => [...document.querySelectorAll(
-    ".bd-header-article button, .bd-header-article a.btn, .sb-widget input[type=range]")]
-  .filter((e) => e.checkVisibility() && e.getBoundingClientRect().width)
-  .map((e) => { const r = e.getBoundingClientRect();
-    return { name: e.getAttribute("aria-label") || e.title || e.className, x: r.left + scrollX, y: r.top + scrollY,
-             width: r.width, height: r.height }; })"""
+# The controls inside a box (the page's header: its buttons; a widget's controls: its sliders),
+# each with its box relative to that box's own (to cut out of a screenshot of it).
+CONTROLS = """(group) => { const o = group.getBoundingClientRect();
+  return [...group.querySelectorAll("button, a.btn, input[type=range]")]
+    .filter((e) => e.checkVisibility() && e.getBoundingClientRect().width)
+    .map((e) => { const r = e.getBoundingClientRect();
+      return { name: e.getAttribute("aria-label") || e.title || e.className,
+               left: Math.round(r.left - o.left), top: Math.round(r.top - o.top),
+               right: Math.round(r.right - o.left), bottom: Math.round(r.bottom - o.top) }; }); }"""
 
 # How far the book's title at the top of the sidebar is cut off by the sidebar's own scroll.
 TITLE_CUT = """() => { const s = document.querySelector(".bd-sidebar-primary"), t = s?.querySelector(".navbar-brand");

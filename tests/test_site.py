@@ -172,14 +172,15 @@ def check_forced_colours(page):
     page.emulate_media(forced_colors="active")
     try:
         failures = []
-        for box in page.evaluate(CONTROLS):
-            clip = {k: box[k] for k in ("x", "y", "width", "height")}
-            pixels = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip, full_page=True))).convert("RGB"), int)
-            colours, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
-            background = colours[counts.argmax()]
-            drawn = (np.abs(pixels - background).sum(axis=-1) > 96).sum()
-            if drawn < 20:
-                failures.append(f"forced colours: {box['name']} is not drawn ({drawn} pixels)")
+        for group in [page.locator(".bd-header-article"), *page.locator(".sb-widget .sb-controls").all()]:
+            boxes = group.evaluate(CONTROLS)
+            shot = np.asarray(Image.open(io.BytesIO(group.screenshot())).convert("RGB"), int)
+            for box in boxes:
+                pixels = shot[box["top"]:box["bottom"], box["left"]:box["right"]].reshape(-1, 3)
+                colours, counts = np.unique(pixels, axis=0, return_counts=True)
+                drawn = (np.abs(pixels - colours[counts.argmax()]).sum(axis=-1) > 96).sum()
+                if drawn < 20:
+                    failures.append(f"forced colours: {box['name']} is not drawn ({drawn} pixels)")
         return failures
     finally:
         page.emulate_media(forced_colors="none")
