@@ -160,3 +160,59 @@ FIGURE_COLOURS = """(colours) => {""" + CANVAS_AND_CONTRAST + """
   return { filter: css.filter, blend: css.mixBlendMode, page: bg, white: shown("#ffffff"),
            ratios: Object.fromEntries(colours.map((c) => [c, ratio(shown(c), bg)])) };
 }"""
+
+# Text cut off by a box that does not scroll to it: every formula and every number a widget
+# shows (its bars, table cells, slider values, plot labels), against each ancestor that clips
+# (the theme's inline math box, an SVG's own edge). One inside a box that scrolls sideways is
+# reachable; one in a closed <details> (a solution) is not shown at all.
+CLIPPED = """() => {
+  const out = [], clips = new Map();  // per ancestor: null, or its box if it clips and cannot scroll
+  const clip = (a) => {
+    if (!clips.has(a)) {
+      const s = getComputedStyle(a);
+      const scrolls = /(auto|scroll)/.test(s.overflowX) && a.scrollWidth > a.clientWidth;
+      const visible = s.overflowX === "visible" && s.overflowY === "visible" && a.tagName !== "svg";
+      clips.set(a, scrolls ? "scrolls" : visible ? null : a.getBoundingClientRect());
+    }
+    return clips.get(a);
+  };
+  const shown = ".katex, .sb-widget .sb-num, .sb-widget .sb-value, .sb-widget td, .sb-widget svg text, "
+    + ".sb-widget label";
+  for (const el of document.querySelectorAll(shown)) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !el.checkVisibility()) continue;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const q = clip(a);
+      if (q === "scrolls") break;
+      if (q === null) continue;
+      if (r.left < q.left - 1 || r.right > q.right + 1 || r.top < q.top - 1 || r.bottom > q.bottom + 1) {
+        const by = `${a.tagName.toLowerCase()}.${a.classList[0] || ""}`;
+        out.push(`${el.tagName.toLowerCase()} "${el.textContent.slice(0, 40)}" cut off by ${by}`);
+        break;
+      }
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+# Every box in the article that scrolls sideways, with what tells a reader so: whether it is a
+# Tab stop (keyboard users scroll it) and the fade at its edge (a phone shows no scrollbar).
+SCROLL_BOXES = """() => [...document.querySelectorAll("main *")]
+  .filter((e) => /(auto|scroll)/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1
+                 && e.checkVisibility())
+  .map((e) => ({ name: `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`, tabStop: e.tabIndex >= 0,
+                 fade: getComputedStyle(e).maskImage }))"""
+
+# The controls inside a box (the page's header: its buttons; a widget's controls: its sliders),
+# each with its box relative to that box's own (to cut out of a screenshot of it).
+CONTROLS = """(group) => { const o = group.getBoundingClientRect();
+  return [...group.querySelectorAll("button, a.btn, input[type=range]")]
+    .filter((e) => e.checkVisibility() && e.getBoundingClientRect().width)
+    .map((e) => { const r = e.getBoundingClientRect();
+      return { name: e.getAttribute("aria-label") || e.title || e.className,
+               left: Math.round(r.left - o.left), top: Math.round(r.top - o.top),
+               right: Math.round(r.right - o.left), bottom: Math.round(r.bottom - o.top) }; }); }"""
+
+# How far the book's title at the top of the sidebar is cut off by the sidebar's own scroll.
+TITLE_CUT = """() => { const s = document.querySelector(".bd-sidebar-primary"), t = s?.querySelector(".navbar-brand");
+  return t && t.checkVisibility() ? s.getBoundingClientRect().top - t.getBoundingClientRect().top : 0; }"""

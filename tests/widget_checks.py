@@ -38,6 +38,19 @@ def readout(root, nth=0):
     return numbers(root.locator(".sb-readout").nth(nth).inner_text())
 
 
+def accessible_value(page):
+    """The value Chromium's accessibility tree gives the focused slider (what a screen reader
+    reads), as a number."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        focused = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"]
+                   if any(q["name"] == "focused" and q["value"]["value"] for q in n.get("properties", []))]
+        (node,) = [n for n in focused if n.get("role", {}).get("value") == "slider"]
+        return node["value"]["value"]
+    finally:
+        cdp.detach()
+
+
 def check_softmax_explorer(page, root):
     press(page, root, "logit B", "ArrowRight", 3)
     T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
@@ -47,6 +60,7 @@ def check_softmax_explorer(page, root):
     shown_t = t_slider.locator("xpath=following-sibling::output")
     assert shown_t.inner_text() == "100"  # once shown as "1": the zeros of 100 were stripped
     assert t_slider.get_attribute("aria-valuetext") == "100"  # announced as T, not as log10 T = 2
+    assert accessible_value(page) == 100  # Chromium's value too (it read the position, 2)
     assert_allclose(readout(root), sb.softmax(logits(root) / 100), rtol=SHOWN)
     bars = numbers(" ".join(root.locator(".sb-bars .sb-num").all_text_contents()))
     assert_allclose(bars, sb.softmax(logits(root) / 100), rtol=SHOWN)
@@ -76,6 +90,10 @@ def check_overflow_lab(page, root):
 
 
 def check_jacobian_view(page, root):
+    # rows named as the caption names them: ŷ with the class as a subscript (they read "sA")
+    names = [s.get_attribute("aria-label")[len("logit "):] for s in root.locator("input[aria-label^='logit ']").all()]
+    assert root.locator(".sb-heat th[scope=row]").all_inner_texts() == [f"ŷ{n}" for n in names]
+    assert root.locator(".sb-heat th[scope=row] sub").all_inner_texts() == names
     press(page, root, "last logit", "ArrowLeft", 10)
     z = logits(root)
     cells = numbers(" ".join(root.locator(".sb-heat td.sb-cell").all_text_contents()))
@@ -85,9 +103,9 @@ def check_jacobian_view(page, root):
 
 
 def check_loss_curve(page, root):
-    press(page, root, "probability of the true class ŷ_c", "ArrowLeft", 100)
+    press(page, root, "probability of the true class ŷc", "ArrowLeft", 100)
     p, loss = readout(root)
-    assert p == float(root.get_by_label("probability of the true class ŷ_c", exact=True).input_value())
+    assert p == float(root.get_by_label("probability of the true class ŷc", exact=True).input_value())
     assert_allclose(loss, sb.cross_entropy_from_probs(0, [p, 1 - p]), rtol=SHOWN)
 
 
@@ -127,6 +145,8 @@ def check_reliability_diagram(page, root):
     data = [(np.array(z), np.array(y)) for z, y in page.evaluate(RELIABILITY_DATA)]
     for key, times in (("ArrowLeft", 30), ("End", 1)):  # T down by 10^0.3, then T = 10
         press(page, root, "temperature T", key, times)
+        if key == "End":
+            assert accessible_value(page) == 10  # T, not log10 T = 1
         press(page, root, "bins M", "ArrowLeft", 5)
         T = 10 ** float(root.get_by_label("temperature T", exact=True).input_value())
         M = int(root.get_by_label("bins M", exact=True).input_value())
@@ -253,6 +273,13 @@ def check_widget(page, root):
         check_question(page, root)
         return title
     CHECKS[title](page, root)
+    # After those key presses: each live region says briefly what changed (the full readout is
+    # not one: in chapter 8 it read 268 characters again on every press).
+    said = root.locator("[aria-live]").all_text_contents()
+    assert said and all(len(t) <= 60 for t in said), said
+    # symbols as the book writes them, never in TeX's ŷ_c
+    assert "_" not in root.inner_text() + " ".join(root.locator("[aria-label]").evaluate_all(
+        "es => es.map((e) => e.getAttribute('aria-label'))")), title
     return title
 
 

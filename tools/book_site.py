@@ -13,6 +13,8 @@
   a screen reader announces the words on screen. Bibliography entries sit in docutils'
   ``role="list"``, so they are list items (docutils marks them ``doc-biblioentry``, which
   ARIA does not allow in a list).
+- The book's title at the top of the sidebar is the site's banner (role="banner"): it sat
+  outside every landmark (axe-core's "region"), where a screen reader's landmark list misses it.
 - pydata-sphinx-theme's header loses its toggles and is hidden (see PST_TOGGLES): with it, the sidebars' toggle buttons
   did nothing (upstream pydata-sphinx-theme#2451, sphinx-book-theme#988).
 - KaTeX's server is started patiently: sphinxcontrib-katex connects as soon as the socket
@@ -64,6 +66,7 @@ OWN_MODE = ('document.documentElement.dataset.theme = /^(light|dark)$/.test(docu
             ' : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";')
 PST_TOGGLES = re.compile(r'\s*<button class="pst-navbar-icon sidebar-toggle (?:primary|secondary)-toggle"'
                          r'.*?</button>', re.S)
+BRAND = re.compile(r'<div class="sidebar-primary-item">(?=\s*<a class="navbar-brand logo")')
 
 
 def use_local_katex(app, config):
@@ -97,6 +100,7 @@ def tidy_pages(app, exception):
         text = page.read_text(encoding="utf-8")
         trimmed = FONTAWESOME.sub("", text).replace(TOGGLE_LABEL, "<summary>")
         trimmed = PST_TOGGLES.sub("", trimmed.replace(BIBLIOENTRY, 'role="listitem"'))
+        trimmed = BRAND.sub('<div class="sidebar-primary-item" role="banner">', trimmed)
         if "data-cfasync" in text:  # a page (not index.html's redirect, nor the theme's macros)
             if THEME_MODE not in text:
                 raise ExtensionError(f"{page}: the theme's colour-mode script changed; update THEME_MODE")

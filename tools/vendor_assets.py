@@ -50,6 +50,13 @@ div.admonition > .admonition-title::after, a.github::before {
   vertical-align: -0.125em; background-color: currentColor;
   -webkit-mask: var(--fa-icon) center / contain no-repeat; mask: var(--fa-icon) center / contain no-repeat;
 }
+/* Forced colours (high contrast) would fill the mask with the background's colour. */
+@media (forced-colors: active) {
+  .fa-solid::before, .fas::before, .admonition > .admonition-title::after,
+  div.admonition > .admonition-title::after, a.github::before {
+    forced-color-adjust: none; background-color: CanvasText;
+  }
+}
 .fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
 """
 

@@ -2,7 +2,9 @@
 // gradient ŷ − y as signed bars, all recomputed together.
 
 import { crossEntropy, crossEntropyGrad, softmax } from "./math.js";
-import { KEEP_KEYS, bars, fmt, h, logitWidget, newId, put, readout, rebuildOnClassCount, redrawFromLogits } from "./ui.js";
+import {
+  KEEP_KEYS, announcer, bars, fmt, h, logitWidget, newId, put, readout, rebuildOnClassCount, redrawFromLogits,
+} from "./ui.js";
 
 function render({ model, el }) {
   const logits = logitWidget(el, model, "Gradient of cross-entropy: ŷ − y");
@@ -21,6 +23,10 @@ function render({ model, el }) {
   root.append(h("div", { class: "sb-subtitle", text: "gradient ∂L/∂z = ŷ − y" }));
   const drawG = bars(root, names, { signed: true, title: "gradient" });
   const text = readout(root);
+  // Said after a change: the loss, and the gradient of the class whose logit moved (or of the
+  // true class); the full readout above has all K of each (ten of each in chapter 8).
+  const say = announcer(root);
+  let before = null;
 
   return redrawFromLogits(model, logits, ["logits", "label"], (z) => {
     const label = model.get("label");
@@ -30,6 +36,10 @@ function render({ model, el }) {
     drawG(g);
     text.textContent = `loss = ${fmt(loss)}   gradient = [${g.map((x) => fmt(x)).join(", ")}]   ` +
       `probabilities = [${p.map((x) => fmt(x)).join(", ")}]`;
+    const moved = before && before.length === z.length ? z.findIndex((x, i) => x !== before[i]) : -1;
+    const k = moved >= 0 ? moved : label;
+    say(`loss ${fmt(loss, 3)}; ${names[k]}: ŷ − y = ${fmt(g[k], 3)}`);
+    before = [...z];
     put(model, { probs: p, loss, grad: g });
   });
 }

@@ -1,25 +1,26 @@
 // Jacobian view: logits -> the K x K softmax Jacobian as a heat map with its numbers; the
-// diagonal s_i(1 - s_i) is outlined, the off-diagonal -s_i s_j shaded by sign. The heat map
+// diagonal ŷᵢ(1 − ŷᵢ) is outlined, the off-diagonal −ŷᵢŷⱼ shaded by sign. The heat map
 // is a real table (row and column headers, a caption), so screen readers read every value.
 
 import { softmax, softmaxJacobian } from "./math.js";
-import { fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits } from "./ui.js";
+import { announcer, fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits, sub } from "./ui.js";
 
 function render({ model, el }) {
   const logits = logitWidget(el, model, "Softmax Jacobian");
   const { root, names } = logits;
   const table = h("table", { class: "sb-heat" },
-    h("caption", { text: "Jacobian ∂ŷ_i/∂z_j: row i is the output ŷ_i, column j the logit z_j" }));
-  table.append(h("tr", {}, h("td"), ...names.map((n) => h("th", { scope: "col", text: `∂z${n}` }))));
+    h("caption", { text: "Jacobian ∂ŷᵢ/∂zⱼ: row i is the output ŷᵢ, column j the logit zⱼ" }));
+  table.append(h("tr", {}, h("td"), ...names.map((n) => h("th", { scope: "col" }, "∂", ...sub("z", n)))));
   const cells = names.map((n, i) => {
     const tds = names.map((_, j) => h("td", { class: i === j ? "sb-cell sb-diag" : "sb-cell" }));
-    table.append(h("tr", {}, h("th", { scope: "row", text: `s${n}` }), ...tds));
+    table.append(h("tr", {}, h("th", { scope: "row" }, ...sub("ŷ", n)), ...tds));
     return tds;
   });
   root.append(table);
   const text = readout(root);
+  const say = announcer(root);
   root.append(h("div", { class: "sb-note",
-    text: "Diagonal (outlined): ŷ_i(1 − ŷ_i) ≥ 0. Off-diagonal: −ŷ_i ŷ_j ≤ 0. Every row and every column sums to 0." }));
+    text: "Diagonal (outlined): ŷᵢ(1 − ŷᵢ) ≥ 0. Off-diagonal: −ŷᵢŷⱼ ≤ 0. Every row and every column sums to 0." }));
 
   return redrawFromLogits(model, logits, ["logits"], (z) => {
     const s = softmax(z), J = softmaxJacobian(z);
@@ -30,7 +31,8 @@ function render({ model, el }) {
       cells[i][j].style.backgroundColor = `color-mix(in srgb, var(${v >= 0 ? "--sb-pos" : "--sb-neg"}) ${share}%, transparent)`;
       cells[i][j].textContent = fmt(v, 3);
     }));
-    text.textContent = `s = [${s.map((x) => fmt(x)).join(", ")}]`;
+    text.textContent = `ŷ = [${s.map((x) => fmt(x)).join(", ")}]`;
+    say(`ŷ: ${s.map((x) => fmt(x, 3)).join(", ")}`);
     put(model, { probs: s, jacobian: J });
   });
 }

@@ -2,7 +2,7 @@
 // float32 (e^88.7 overflows) and then in float64 (e^709.8), while the stable one never does.
 
 import { jsonSafe, naiveSoftmax, softmax, stableSoftmax32 } from "./math.js";
-import { fmt, h, put, readout, redrawOn, slider, widgetRoot } from "./ui.js";
+import { announcer, fmt, h, put, readout, redrawOn, scrollBox, slider, widgetRoot } from "./ui.js";
 
 function render({ model, el }) {
   const root = widgetRoot(el, "Overflow lab");
@@ -29,10 +29,10 @@ function render({ model, el }) {
     table.append(tr);
     return tds;
   });
-  // scrolls on its own on a narrow screen, and then must be reachable with the keyboard
-  root.append(h("div", { class: "sb-scroll", tabindex: 0, role: "region", "aria-label": "softmax by route" }, table));
+  root.append(scrollBox("softmax by route", table));  // on a narrow screen it scrolls on its own
   const logits = readout(root, "sb-logits");
   const verdict = readout(root);
+  const say = announcer(root);
 
   function update() {
     const z = [model.get("logit"), ...model.get("others")];
@@ -47,9 +47,12 @@ function render({ model, el }) {
       cells[r][i].className = Number.isFinite(x) ? "" : "sb-broken";
     }));
     const broken = (p) => p.some((x) => !Number.isFinite(x));
-    verdict.textContent = broken(results.naive64) ? "Naive softmax is broken in float32 and float64: exp overflowed to inf, and inf / inf = nan."
-      : broken(results.naive32) ? "Naive softmax is broken in float32 (exp overflows past 88.7) but not yet in float64 (past 709.8)."
-      : "All four agree: no exponential has overflowed yet.";
+    const [said, why] = broken(results.naive64) ? ["Naive softmax is broken in float32 and float64",
+                                                   ": exp overflowed to inf, and inf / inf = nan."]
+      : broken(results.naive32) ? ["Naive softmax is broken in float32", " (exp overflows past 88.7) but not yet in float64 (past 709.8)."]
+      : ["All four agree", ": no exponential has overflowed yet."];
+    verdict.textContent = said + why;
+    say(said);  // the logit is the slider's own value; the verdict is said once it changes
     put(model, Object.fromEntries(Object.entries(results).map(([key, p]) => [key, jsonSafe(p)])));
   }
   return redrawOn(model, ["logit", "others"], update);

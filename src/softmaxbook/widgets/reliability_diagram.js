@@ -3,7 +3,7 @@
 // NLL and the accuracy, all recomputed in the browser.
 
 import { reliability } from "./calibration.js";
-import { fmt, h, put, readout, redrawOn, slider, widgetRoot } from "./ui.js";
+import { announcer, fmt, h, put, readout, redrawOn, slider, widgetRoot } from "./ui.js";
 
 function render({ model, el }) {
   const root = widgetRoot(el, "Reliability diagram and ECE");
@@ -12,7 +12,7 @@ function render({ model, el }) {
   // Temperature on a log scale, 0.1 to 10: the slider holds log10(T) and shows T.
   const tSlider = slider(controls, {
     label: "temperature T", min: -1, max: 1, step: 0.01, value: Math.log10(model.get("temperature")),
-    show: (v) => fmt(10 ** v, 3),
+    scale: (v) => 10 ** v, show: (v) => fmt(10 ** v, 3),
     onInput(v) {
       put(model, { temperature: 10 ** v });
     },
@@ -38,6 +38,7 @@ function render({ model, el }) {
   root.append(svg);
   root.append(h("div", { class: "sb-note", text: "Bars: accuracy in each bin. Lines: the gap to the bin's mean confidence. Dashed: calibrated." }));
   const text = readout(root);
+  const say = announcer(root);
 
   function update() {
     const T = model.get("temperature"), M = model.get("n_bins");
@@ -52,6 +53,7 @@ function render({ model, el }) {
     svg.setAttribute("aria-label", `reliability diagram, ${M} bins: ` + r.bins.map((b, i) =>
       `bin ${b}: confidence ${fmt(r.confidence[i], 3)}, accuracy ${fmt(r.accuracy[i], 3)}, ${r.count[i]} examples`).join("; "));
     text.textContent = `T = ${fmt(T, 3)}   ECE = ${fmt(r.ece)}   NLL = ${fmt(r.nll)}   accuracy = ${fmt(r.accuracyAll)}`;
+    say(`ECE ${fmt(r.ece, 3)}, NLL ${fmt(r.nll, 3)}`);
     put(model, { ece: r.ece, nll: r.nll, accuracy: r.accuracyAll, bin_confidence: r.confidence,
                  bin_accuracy: r.accuracy, bin_count: r.count });
   }

@@ -40,12 +40,20 @@ export function newId(kind) {
 export const KEEP_KEYS = { "data-lm-suppress-shortcuts": "true" };
 
 // A range input with a visible <label>, an aria-label, and an <output> showing its value.
-// Arrow keys, Page Up/Down and Home/End move it (native range behaviour). `show` turns the
-// input's value into the value it stands for (the temperature slider holds log10 T and shows
-// T); screen readers announce that too (aria-valuetext), not the raw position.
-export function slider(parent, { label, min, max, step, value, onInput, show = fmt }) {
+// Arrow keys, Page Up/Down and Home/End move it (native range behaviour). `label` is text, or
+// an array of text and nodes (a subscript); the aria-label is its text. `scale` turns the
+// input's position into the value it stands for (the temperature slider holds log10 T):
+// screen readers then hear that value, as text (aria-valuetext, shown by `show`) and as a
+// number (aria-valuenow in aria-valuemin..aria-valuemax, which Chromium would otherwise read
+// from the position), never the raw position.
+export function slider(parent, { label, min, max, step, value, onInput, scale, show = (v) => fmt(scale ? scale(v) : v) }) {
   const id = newId("slider");
-  const input = h("input", { type: "range", id, min, max, step, "aria-label": label, ...KEEP_KEYS });
+  const shownLabel = h("label", { for: id }, ...[label].flat());
+  const input = h("input", { type: "range", id, min, max, step, "aria-label": shownLabel.textContent, ...KEEP_KEYS });
+  if (scale) {
+    input.setAttribute("aria-valuemin", scale(min));
+    input.setAttribute("aria-valuemax", scale(max));
+  }
   // The <output> is for the eye: screen readers hear the slider's own aria-valuetext, and an
   // <output> is a live region, so it would announce the same value a second time.
   const out = h("output", { for: id, class: "sb-value", "aria-hidden": "true" });
@@ -53,6 +61,7 @@ export function slider(parent, { label, min, max, step, value, onInput, show = f
     const text = show(Number(input.value));
     out.textContent = text;
     input.setAttribute("aria-valuetext", text);
+    if (scale) input.setAttribute("aria-valuenow", Number(scale(Number(input.value)).toPrecision(6)));
   };
   input.value = value;
   shown();
@@ -60,7 +69,7 @@ export function slider(parent, { label, min, max, step, value, onInput, show = f
     shown();
     onInput(Number(input.value));
   });
-  parent.append(h("div", { class: "sb-row" }, h("label", { for: id, text: label }), input, out));
+  parent.append(h("div", { class: "sb-row" }, shownLabel, input, out));
   return {
     input,
     set(v) {
@@ -70,40 +79,72 @@ export function slider(parent, { label, min, max, step, value, onInput, show = f
   };
 }
 
-// Horizontal bars for values in [0, 1] (or signed in [-1, 1]) with the number beside each.
-// The picture is one image to a screen reader, named with every value it draws.
+// A symbol with a subscript, as HTML (`sub("ŷ", "c")`: ŷ<sub>c</sub>) or, with `svg`, as SVG
+// text parts; as text it reads "ŷc".
+export function sub(base, index, { svg = false } = {}) {
+  return svg ? [base, h("svg:tspan", { class: "sb-sub", "baseline-shift": "sub", text: index })]
+    : [base, h("sub", { text: index })];
+}
+
+// Horizontal bars for values in [0, 1] (or signed in [-1, 1]) with the number beside each:
+// HTML in rows of name, bar and number, so the text follows the reader's font size and the
+// bar takes the width left. The picture is one image to a screen reader, named with every
+// value it draws.
 export function bars(parent, names, { signed = false, title }) {
-  const width = 320, rowH = 22, labelW = 56, numW = 90;
-  const barW = width - labelW - numW;
-  const svg = h("svg:svg", { viewBox: `0 0 ${width} ${rowH * names.length}`, width, role: "img",
-                             "aria-label": title, class: "sb-bars" });
-  const zero = labelW + (signed ? barW / 2 : 0);
-  const rows = names.map((name, k) => {
-    const y = k * rowH;
-    const rect = h("svg:rect", { x: zero, y: y + 4, height: rowH - 8, width: 0, class: "sb-bar" });
-    const num = h("svg:text", { x: width - 4, y: y + rowH / 2 + 4, "text-anchor": "end", class: "sb-num" });
-    svg.append(h("svg:text", { x: 0, y: y + rowH / 2 + 4, text: name, class: "sb-name" }), rect, num);
-    return { rect, num };
+  const box = h("div", { role: "img", "aria-label": title, class: signed ? "sb-bars sb-signed" : "sb-bars" });
+  const rows = names.map((name) => {
+    const bar = h("span", { class: "sb-bar" });
+    const num = h("span", { class: "sb-num" });
+    box.append(h("span", { class: "sb-name", text: name }), h("span", { class: "sb-track" }, bar), num);
+    return { bar, num };
   });
-  if (signed) svg.append(h("svg:line", { x1: zero, x2: zero, y1: 0, y2: rowH * names.length, class: "sb-axis" }));
-  parent.append(svg);
+  parent.append(box);
   return (values) => {
     values.forEach((v, k) => {
-      const len = Math.min(Math.abs(v), 1) * (signed ? barW / 2 : barW);
-      rows[k].rect.setAttribute("x", v < 0 ? zero - len : zero);
-      rows[k].rect.setAttribute("width", Number.isFinite(len) ? len : 0);
-      rows[k].rect.setAttribute("class", v < 0 ? "sb-bar sb-neg" : "sb-bar");
+      const len = Number.isFinite(v) ? Math.min(Math.abs(v), 1) * (signed ? 50 : 100) : 0;  // % of the track
+      const zero = signed ? 50 : 0;
+      rows[k].bar.style.left = `${v < 0 ? zero - len : zero}%`;
+      rows[k].bar.style.width = `${len}%`;
+      rows[k].bar.className = v < 0 ? "sb-bar sb-neg" : "sb-bar";
       rows[k].num.textContent = fmt(v);
     });
-    svg.setAttribute("aria-label", `${title}: ${names.map((n, k) => `${n} ${fmt(values[k])}`).join(", ")}`);
+    box.setAttribute("aria-label", `${title}: ${names.map((n, k) => `${n} ${fmt(values[k])}`).join(", ")}`);
   };
 }
 
-// A line of text that repeats the numbers a widget draws; screen readers announce its changes.
+// A line of text that repeats the numbers a widget draws, for the eye and for reading; it is
+// not a live region (a key press would have it read every number again): see `announcer`.
 export function readout(parent, extraClass = "") {
-  const node = h("div", { class: `sb-readout ${extraClass}`.trim(), "aria-live": "polite" });
+  const node = h("div", { class: `sb-readout ${extraClass}`.trim() });
   parent.append(node);
   return node;
+}
+
+// What a screen reader hears after a change, besides the moved control's own new value: one
+// short line that the widget composes from what changed (a visually hidden live region).
+// The same line twice is said once.
+export function announcer(parent) {
+  const node = h("div", { class: "sb-announce", "aria-live": "polite" });
+  parent.append(node);
+  return (text) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
+}
+
+// A box that scrolls sideways on a narrow screen: a Tab stop (keyboard users scroll it with
+// the arrow keys), and its data-more says on which sides more is hidden ("left", "right"),
+// which widgets.css shows as a fade at that edge.
+export function scrollBox(label, ...children) {
+  const box = h("div", { class: "sb-scroll", tabindex: 0, role: "region", "aria-label": label }, ...children);
+  const mark = () => {
+    const more = [];
+    if (box.scrollLeft > 1) more.push("left");
+    if (box.scrollLeft + box.clientWidth < box.scrollWidth - 1) more.push("right");
+    if (box.getAttribute("data-more") !== more.join(" ")) box.setAttribute("data-more", more.join(" "));
+  };
+  box.addEventListener("scroll", mark, { passive: true });
+  if (typeof ResizeObserver === "function") new ResizeObserver(mark).observe(box);
+  return box;
 }
 
 // Set traits from the front-end and send them to Python (a no-op with no kernel).
