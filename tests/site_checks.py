@@ -76,7 +76,10 @@ OVERFLOW = """() => {
       if (!reachable) out.push(`${name} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
     }
   }
-  return { scrollWidth: document.documentElement.scrollWidth, viewport: vw, outside: out.slice(0, 10) };
+  // code cells wrap (book.css): none may hide the end of a line behind a sideways scroll
+  const code = [...document.querySelectorAll("main div.cell_input pre")]
+    .filter((pre) => pre.scrollWidth > pre.clientWidth + 1).map((pre) => pre.textContent.slice(0, 40));
+  return { scrollWidth: document.documentElement.scrollWidth, viewport: vw, outside: out.slice(0, 10), code };
 }"""
 
 # Shared by the colour checks below: a 1x1 canvas to read colours as the screen shows them, and

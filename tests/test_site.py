@@ -160,6 +160,8 @@ def check_layout(page, viewport):
     overflow = page.evaluate(OVERFLOW)
     if overflow["scrollWidth"] > viewport["width"] or overflow["outside"]:
         failures.append(f"page {overflow['scrollWidth']} px wide; out of reach: {overflow['outside']}")
+    if overflow["code"]:
+        failures.append(f"{len(overflow['code'])} code cells scroll sideways, e.g. {overflow['code'][:3]}")
     for w in page.evaluate(WIDGET_COLOURS):
         if w["cards"]:
             failures.append(f"{w['title']} sits on a card: {w['cards']}")
