@@ -4,6 +4,7 @@ command line and limits, the autograder's hash. End to end, with real submission
 banks in tests/test_classroom_bank.py and tests/test_classroom_hostile.py grade through the teacher's command."""
 
 import contextlib
+import copy
 import hashlib
 import os
 import subprocess
@@ -52,6 +53,12 @@ def test_an_iterator_argument_crosses_as_an_iterator_read_once():
     assert iter(back) is back
     assert [a.tolist() for a in back] == [[0.0, 0.0, 0.0], [0.0, 1.0, 2.0]] and list(back) == []
     assert protocol.encode_argument([1, 2]) == protocol.encode([1, 2])
+    # and no copy of it reads the items again (iter(list) can be copied, or pickled to its list)
+    again = protocol.decode(sent)
+    next(again)
+    with pytest.raises(TypeError):
+        copy.copy(again)
+    assert [a.tolist() for a in again] == [[0.0, 1.0, 2.0]]
 
 
 def test_nan_crosses_the_channel():

@@ -304,7 +304,7 @@ def test_every_chapter_has_its_widgets(site, browser):
     shown = [float(x) for x in re.findall(r"\d\.\d+", explorer.locator(".sb-readout").inner_text())]
     logits = np.array([2.0, 1.0, 0.1, -1.0])  # the chapter's explorer, at T = 1
     np.testing.assert_allclose(shown, sb.softmax(logits), rtol=1e-5)
-    assert len(explorer.locator("svg .sb-bar").all()) == 4
+    assert len(explorer.locator(".sb-bar").all()) == 4
     for root in page.locator(".sb-static[data-quiz]").all():
         prompt = find(root.get_attribute("data-quiz"))["prompt"].replace("`", "")
         assert " ".join(prompt.split()[:4]) in root.inner_text()

@@ -12,6 +12,7 @@ its size (`MAX_LINE`), the number of JSON values in it (`MAX_ITEMS`), how deep t
 """
 
 import base64
+import collections
 import io
 import json
 import os
@@ -81,7 +82,7 @@ def _decode(obj, depth):
     if "tuple" in obj:
         return tuple(_decode(v, depth + 1) for v in obj["tuple"])
     if "iterator" in obj:
-        return iter([_decode(v, depth + 1) for v in obj["iterator"]])
+        return _once(collections.deque(_decode(v, depth + 1) for v in obj["iterator"]))
     if "dict" in obj:
         return {k: _decode(v, depth + 1) for k, v in obj["dict"].items()}
     raise ValueError(f"not an encoded value: {sorted(obj)[:5]}")
@@ -150,3 +151,10 @@ def receive(stream):
     if not line:
         return None
     return parse(line)
+
+
+def _once(items):
+    """An iterator that gives up each item as it yields it: no copy of it can read them again
+    (`iter(list)` can be copied, or pickled back into its list)."""
+    while items:
+        yield items.popleft()

@@ -33,8 +33,9 @@ INTERPRETER = "tampers with the interpreter"
 
 
 def _key(code):
-    """What makes two code objects run the same: a renamed copy has the same key."""
-    return code.co_code, code.co_consts, code.co_names
+    """What makes two code objects run the same: a renamed copy, or one with another docstring
+    or constant, has the same key."""
+    return code.co_code, code.co_names
 
 
 class Watch:
@@ -68,6 +69,8 @@ class Watch:
             self.flags.add("signals other processes")
         elif event in ("function.__new__", "exec") and self._library(args[0]):
             self._refuse("runs a copy of the package's own code")
+        elif event == "object.__setattr__" and not self.trusted and _grader_own(args[0]):
+            self._refuse("changes the grader's own code")
         elif event == "object.__setattr__" and args[1] == "__code__" and not self.trusted and (
                 self._library(args[2]) or self._library(getattr(args[0], "__code__", None))):
             self._refuse("changes the code of the package's functions")
@@ -101,6 +104,18 @@ class Watch:
         scratch = path.startswith(("/tmp/", "/dev/shm/")) and os.path.isdir(os.path.dirname(path))
         if writes and not path.startswith(self.allowed) and not scratch:
             self.flags.add("writes outside its folder")
+
+
+_CLASSROOM = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _grader_own(obj):
+    """Whether `obj` is a function or class of this grading code: its code, defaults and methods
+    are what `_call` relies on, and setting them raises the audit event this is checked on. (By
+    where its code was compiled: this module runs as __main__, as the submission's cells do.)"""
+    if isinstance(obj, type):
+        return any(_grader_own(v) for v in vars(obj).values())
+    return isinstance(obj, types.FunctionType) and obj.__code__.co_filename.startswith(_CLASSROOM)
 
 
 def _source_root():
@@ -200,7 +215,8 @@ def _library():
     return helpers, frozenset(codes)
 
 
-def _call(ns, request, watch, helpers):
+def _call(ns, request, watch, helpers, forbid=make_forbidden, unforbid=restore, encode=protocol.encode,
+          decode=protocol.decode):
     """Call one of the submission's functions for a test; the reply holds only data.
 
     While a test forbids library functions, their code is swapped for code that raises (and
@@ -209,10 +225,12 @@ def _call(ns, request, watch, helpers):
     only these processes.
     """
     f = ns.get(request["name"])
-    args = [protocol.decode(a) for a in request["args"]]
-    kwargs = {k: protocol.decode(v) for k, v in request["kwargs"].items()}
+    # The grader's own functions are bound as defaults, before any cell ran: rebinding the
+    # module's names cannot reach them, and changing the defaults is refused (`_grader_own`).
+    args = [decode(a) for a in request["args"]]
+    kwargs = {k: decode(v) for k, v in request["kwargs"].items()}
     watch.trusted = True
-    swapped = make_forbidden([helpers[d] for d in request.get("forbid", ()) if d in helpers])
+    swapped = forbid([helpers[d] for d in request.get("forbid", ()) if d in helpers])
     watch.trusted, watch.guarded = False, True
     try:
         value = f(*args, **kwargs)
@@ -220,12 +238,12 @@ def _call(ns, request, watch, helpers):
         return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
     finally:
         watch.guarded, watch.trusted = False, True
-        restore(swapped)
+        unforbid(swapped)
         watch.trusted = False
     try:
         # An iterator argument was read by the function: nothing of it goes back.
-        back = [None if isinstance(a, Iterator) else protocol.encode(a) for a in args]
-        return {"value": protocol.encode(value), "args": back}
+        back = [None if isinstance(a, Iterator) else encode(a) for a in args]
+        return {"value": encode(value), "args": back}
     except TypeError as err:
         return {"raised": {"type": "TypeError", "message": f"{request['name']} returned {err}"}}
 
@@ -247,15 +265,15 @@ def main(path):
         import matplotlib.pyplot  # noqa: F401  (its first import builds a font cache with a subprocess: not the submission's)
 
     watch = Watch(os.getcwd(), codes)
+    # What answers the grader, held here before any cell runs: a cell that rebinds the module's
+    # names (`import __main__; __main__._call = ...`) changes nothing below.
+    send, receive, describe, call = protocol.send, protocol.receive, _describe, _call
     sys.addaudithook(watch)
     ns, errors = _run_cells(cells)
-    protocol.send(replies, {"ran": len(cells), "errors": errors, "flags": sorted(watch.flags)})
-    while (request := protocol.receive(requests)) is not None and request.get("op") != "quit":
-        if request["op"] == "describe":
-            reply = _describe(ns, request["name"])
-        else:
-            reply = _call(ns, request, watch, helpers)
-        protocol.send(replies, {**reply, "flags": sorted(watch.flags)})
+    send(replies, {"ran": len(cells), "errors": errors, "flags": sorted(watch.flags)})
+    while (request := receive(requests)) is not None and request.get("op") != "quit":
+        reply = describe(ns, request["name"]) if request["op"] == "describe" else call(ns, request, watch, helpers)
+        send(replies, {**reply, "flags": sorted(watch.flags)})
 
 
 if __name__ == "__main__":

@@ -78,7 +78,10 @@ class _LogitsWidget(_BookWidget):
 
     @t.validate("logits")
     def _check_logits(self, proposal):
-        return _finite_logits(proposal, k_max=self._k_max)
+        z = _finite_logits(proposal, k_max=self._k_max)
+        if not all(-10 <= x <= 10 for x in z):  # what the logit sliders can show (ui.js)
+            raise ValueError(f"`logits` must be in [-10, 10], the sliders' range; got {proposal['value']!r}")
+        return z
 
 
 class SoftmaxExplorer(_LogitsWidget):
