@@ -35,6 +35,7 @@ TIMEOUT = 180_000  # ms: the page is 5 MB of HTML, parsed in seconds, longer on 
 
 ARTICLE = re.compile(r'<article class="bd-article">(.*)</article>', re.S)
 STATE = re.compile(r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.S)
+SCRIPTS = re.compile(r'<script\b[^>]*>.*?</script>|<link rel="modulepreload"[^>]*>', re.S)
 PICTURE_STYLE = re.compile(r"<style data-sb-pictures>(.*?)</style>", re.S)  # tools/widget_pictures.py's
 H1 = re.compile(r"<h1>(.*?)</h1>", re.S)  # the first: the theme's print header, the title alone
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
@@ -133,10 +134,16 @@ def book_page(site):
                      head)
     head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(meta['title'])}</title>", head, flags=re.S)
     head += "".join(f"<style>{css}</style>" for css in [*styles, BOOK_CSS]) + "</head>"
+    # A page keeps its widget state and scripts after the article (tools/page_assets.py): the
+    # book's go after its last page, with the state of every page's widgets.
+    tail = template[template.index("</article>") + len("</article>"):template.rindex("</body>")]
+    tail = "".join(m[0] for m in SCRIPTS.finditer(tail)).replace('="../', '="/')
+    tail = STATE.sub(lambda m: m[1] + json.dumps({"version_major": 2, "version_minor": 0, "state": state}) + m[3],
+                     tail)
     # the site's own nesting, so its print rules apply (code wraps inside <main>, for one)
     body = ('<body><div class="bd-container"><div class="bd-container__inner bd-page-width"><main class="bd-main">'
             '<div class="bd-content"><div class="bd-article-container"><article class="bd-article" id="sb-book">'
-            f'{front}{"".join(articles)}</article></div></div></main></div></div></body>')
+            f'{front}{"".join(articles)}</article></div></div></main></div></div>{tail}</body>')
     root = '<html lang="en" data-content_root="/" data-theme="light" data-mode="light">'
     return f"<!DOCTYPE html>\n{root}{head}{body}</html>"
 
@@ -159,10 +166,13 @@ def serve(folder):
 
 # Every widget drawn live in place of its picture (the same drawing), the fonts in, and the
 # answer key (drawn by the questions) a part of the book's own, not a section of the last page.
-READY = """() => document.fonts.ready.then(() => new Promise((done) => {
+READY = """() => document.fonts.ready.then(() => new Promise((done, fail) => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const start = performance.now();
   const poll = () => {
     const live = document.querySelectorAll('.sb-widget:not(.sb-static)').length;
+    if (performance.now() - start > 120000)  // fail, never hang: a widget that cannot mount
+      return fail(new Error(`${live} of ${views} widgets live after 2 minutes`));
     if (live < views || document.querySelector('.sb-static')) return setTimeout(poll, 20);
     const key = document.querySelector('.sb-answer-key');
     if (key) key.classList.add('sb-book-page'), key.querySelector('h2')?.replaceWith(
