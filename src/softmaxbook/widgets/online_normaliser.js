@@ -5,7 +5,7 @@
 
 import { shifted } from "./math.js";
 import { onlineSteps } from "./online.js";
-import { fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits, slider } from "./ui.js";
+import { announcer, fmt, h, logitWidget, put, readout, rebuildOnClassCount, redrawFromLogits, slider } from "./ui.js";
 
 const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
 const under = (j) => String(j).replace(/\d/g, (c) => SUBSCRIPT_DIGITS[c]);
@@ -44,10 +44,11 @@ function render({ model, el }) {
       put(model, { step: v });
     },
   });
-  // What a screen reader says after each key: the step's sentence (it holds the new d_t),
-  // not every number of the readouts too.
-  const note = h("div", { class: "sb-step", "aria-live": "polite" });
+  // The step's sentence is for reading; after each key a screen reader hears one short line
+  // (announcer): the step, the max and the new sum.
+  const note = h("div", { class: "sb-step" });
   root.append(note);
+  const say = announcer(root);
   const online = readout(root, "sb-online"), exact = readout(root, "sb-exact");
   online.removeAttribute("aria-live");
   exact.removeAttribute("aria-live");
@@ -72,6 +73,9 @@ function render({ model, el }) {
     tSlider.set(t);
     stepNote(note, z, steps, t, names);
     note.className = steps[t - 1]?.factor != null ? "sb-step sb-rescaled" : "sb-step";
+    const now = steps[t - 1];
+    say(!now ? "step 0: nothing streamed in"
+      : `step ${t}: max ${fmt(now.m, 4)}, ${now.factor !== null ? `rescaled by ${fmt(now.factor, 3)}, ` : ""}d ${fmt(now.d, 5)}`);
     rows.forEach(({ tr, cells }, j) => {
       const s = steps[j];
       tr.setAttribute("class", [!s && "sb-pending", s?.factor != null && "sb-rescaled", j === t - 1 && "sb-current"]
