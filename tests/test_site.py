@@ -103,6 +103,8 @@ def test_page(site, browser, name, load):
     p.page.goto(f"{url}/{name}.html")
     p.page.evaluate(READY)
     page = p.page
+    # the paint observer's callback may run after a page with nothing to typeset is ready
+    page.wait_for_function("() => window.__paint !== null", timeout=10_000)
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     assert page.evaluate("window.__paint.theme") == scheme, "first painted in the other theme"
     check_first_paint(page, p.requests)
