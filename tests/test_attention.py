@@ -115,3 +115,12 @@ def test_scores_beyond_the_float_range_are_an_error_not_nan():
     Q, K, V = np.full((2, 1), 1e200), np.full((2, 1), 1e200), np.ones((2, 1))
     with pytest.raises(ValueError, match=r"`Q` and `K` give scores beyond float64's range"):
         sb.tiled_attention(Q, K, V)
+
+
+@pytest.mark.parametrize("block_size", [1, 2])
+def test_scores_near_the_float_range_whose_differences_overflow(block_size):
+    # scores ±1.4e308: finite, but their difference is beyond the range; the far key gets weight 0
+    Q = np.array([[1e154, 1e154]])
+    K = np.array([[-1e154, -1e154], [1e154, 1e154]])
+    V = np.array([[5.0, -1.0], [2.0, 3.0]])
+    assert_allclose(sb.tiled_attention(Q, K, V, block_size), [[2.0, 3.0]], rtol=1e-15)

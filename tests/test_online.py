@@ -130,3 +130,9 @@ def test_chunks_must_be_an_iterable(chunks):
 def test_bad_partial_states(state, error, message):
     with pytest.raises(error, match=message):
         sb.merge_partial_logsumexp(state, (0.0, 0.0))
+
+
+def test_rests_that_no_real_chunks_have_are_refused_when_they_overflow():
+    assert sb.merge_partial_logsumexp((0.0, 1e308), (-1.0, 1.0)).rest == 1e308  # large, still finite
+    with pytest.raises(ValueError, match=r"rests of `a` and `b` \(1e\+308 and 1e\+308\) sum beyond float64's range"):
+        sb.merge_partial_logsumexp((0.0, 1e308), (0.0, 1e308))

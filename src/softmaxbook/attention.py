@@ -24,9 +24,10 @@ def _attend(q, K, V, first, b, causal):
         m_new = np.maximum(m, s.max(axis=1))
         if not np.isfinite(m_new).all():
             raise ValueError(f"`Q` and `K` give scores beyond {q.dtype}'s range (Q K^T / sqrt(d) overflows)")
-        s -= m_new[:, None]
+        with np.errstate(over="ignore"):  # a difference below -1.8e308 is -inf, and e^-inf = 0 is right
+            s -= m_new[:, None]
+            alpha = np.exp(m - m_new)      # rescales what was summed under the old max
         np.exp(s, out=s)
-        alpha = np.exp(m - m_new)          # rescales what was summed under the old max
         ell = ell * alpha + s.sum(axis=1)
         acc *= alpha[:, None]
         acc += s @ V[j:j + b]

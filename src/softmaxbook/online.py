@@ -175,7 +175,12 @@ def merge_partial_logsumexp(a, b):
     True
     """
     a, b = _check_partial(a, "a"), _check_partial(b, "b")
-    return LogSumExpPartial(*map(float, _merge(*a, *b)))
+    with np.errstate(over="ignore"):
+        m, rest = map(float, _merge(*a, *b))
+    if rest == np.inf:  # a chunk's rest is below its length: no real chunks sum past 1.8e308
+        raise ValueError(f"the rests of `a` and `b` ({a[1]:g} and {b[1]:g}) sum beyond float64's range: "
+                         "a rest is below its chunk's length, so these are not partial states of real chunks")
+    return LogSumExpPartial(m, rest)
 
 
 def _chunk_partials(chunks):
