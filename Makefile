@@ -11,6 +11,7 @@ VENDOR   := web/vendor/icons.css
 CHROMIUM := /usr/bin/chromium
 BWRAP    := /usr/bin/bwrap
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 LAB_ARGS ?=
 BOOK_URL ?=
@@ -78,8 +79,10 @@ $(BWRAP):
 # The chapters in JupyterLab, for this machine only (127.0.0.1), with the package installed:
 # the learner's way in. No browser install; npm brings mathjs, which formula questions read
 # formulas with (tools/vendor_assets.py copies it beside the widgets, and the kernel sends it).
+# jupyterlab-myst (in the lock) renders the chapters' MyST. JupyterLab refuses to run as root
+# unless told: containers and CI run as root, so there it is told.
 lab: $(READY) $(VENDOR)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(ALLOW_ROOT) $(LAB_ARGS)
 
 # The site, from the notebooks' stored outputs (the ones nbval checks): no re-execution.
 # -W --keep-going: any Sphinx warning (a broken reference included) fails the build.
