@@ -3,12 +3,17 @@ same picture passes, whatever its PNG encoding; a changed picture fails."""
 
 import base64
 import io
+import json
+import re
+from pathlib import Path
 
 import matplotlib
 import numpy as np
 from PIL import Image
 
 from nbval_figures import figure_difference
+
+ROOT = Path(__file__).resolve().parent.parent
 
 matplotlib.use("Agg")  # a test process, not a notebook: no display
 import matplotlib.pyplot as plt  # noqa: E402
@@ -49,3 +54,21 @@ def test_a_changed_label_fails():
 
 def test_a_resized_figure_fails():
     assert "size" in figure_difference(png(curve), png(curve, dpi=120))
+
+
+THEME_BOUND = re.compile(r"\b(dark|darker|darkest|light|lighter|lightest|black|white)\b", re.I)
+
+
+def test_captions_and_alt_texts_hold_in_both_themes():
+    """The dark theme shows figures with their lightness inverted (web/book.css): white becomes
+    the page's background and dark ink light. So a caption or alt text may not call a part of a
+    figure dark, light, black or white unless it says in which theme."""
+    found = []
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("mystnb", {})
+            for kind, text in (("caption", meta.get("figure", {}).get("caption", "")),
+                               ("alt text", meta.get("image", {}).get("alt", ""))):
+                if THEME_BOUND.search(text) and "theme" not in text:
+                    found.append(f"{path.name} {kind}: {THEME_BOUND.search(text)[0]!r} in {text[:120]!r}")
+    assert not found, "\n".join(found)
