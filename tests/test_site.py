@@ -338,24 +338,40 @@ def test_reading_experience(site, browser):
     p.close()
 
 
+def search(page, url, query):
+    """The results of a search on the site's search page: each one's link and snippet, in order."""
+    page.goto(f"{url}/search.html?q={query}")
+    # every result listed and every snippet in (each page is fetched for its snippet, one by one)
+    page.wait_for_function("""() => {
+        const summary = document.querySelector('#search-results .search-summary');
+        const items = [...document.querySelectorAll('#search-results li')];
+        return summary?.textContent.startsWith('Search finished') && items.every((li) => li.querySelector('p.context'));
+    }""", timeout=30_000)
+    return page.locator("#search-results li").evaluate_all("""items => items.map((li) =>
+        [li.querySelector('a').getAttribute('href'), li.querySelector('p.context').innerText])""")
+
+
+# a big operator or an operator name with its limits, run into what follows: "∑_ke^(z_k)", "max_jz_j"
+RUN_TOGETHER = re.compile(r"(?:[∑∏]|(?<!\w)(?:max|min)\u2061?)(?:_(?:\([^)]*\)|\w))(?:\^(?:\([^)]*\)|\w))?(?=\w)")
+
+
 def test_search_works_offline(site, browser):
+    """Search finds a section by its name before the pages that only use its words, finds a
+    symbol typed as a reader types it (ŷ, in formulas as \\hat y) on the Notation page and the
+    chapters, and its snippets read formulas as text ("Σ_k e^(z_k)", never TeX)."""
     url, _ = site
     p = RecordedPage(browser)
-    p.page.goto(f"{url}/search.html?q=logsumexp")
-    p.page.wait_for_selector("#search-results li", timeout=20_000)
-    found = p.page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-    assert any("03-stability" in h for h in found), found
-    # the snippets read as text: formulas as "t − ŷ", never their TeX source
-    p.page.goto(f"{url}/search.html?q=gradient")
-    # every result listed and every snippet in (each page is fetched for its snippet, one by one)
-    p.page.wait_for_function("""() => {
-        const summary = document.querySelector('#search-results .search-summary');
-        const done = summary && summary.textContent.startsWith('Search finished');
-        const items = [...document.querySelectorAll('#search-results li')];
-        return done && items.length >= 3 && items.every((li) => li.querySelector('p.context')); }""", timeout=30_000)
-    snippets = p.page.locator("#search-results li p.context").all_inner_texts()
-    assert not [s for s in snippets if re.search(r"\\[a-zA-Z(\[]|\$", s)], snippets
-    assert any("ŷ" in s for s in snippets), snippets
+    found = search(p.page, url, "log-sum-exp")
+    assert found[0][0].endswith("chapters/03-stability.html#log-sum-exp"), [h for h, _ in found]
+    pages = [h for h, _ in search(p.page, url, "ŷ")]
+    assert any(h.startswith("notation.html") for h in pages[:3]), pages  # where the symbol is defined
+    assert any("02-softmax" in h for h in pages), pages
+    found = search(p.page, url, "logsumexp")
+    assert any("03-stability" in h for h, _ in found), found
+    snippets = [text for _, text in found + search(p.page, url, "gradient")]
+    assert len(snippets) >= 6 and any("ŷ" in s for s in snippets), snippets
+    assert not [s for s in snippets if re.search(r"\\[a-zA-Z(\[]|\$", s)], snippets  # no TeX
+    assert any("∑" in s for s in snippets) and not [m[0] for s in snippets for m in RUN_TOGETHER.finditer(s)], snippets
     p.assert_clean()
     p.close()
 

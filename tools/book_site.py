@@ -41,6 +41,7 @@ import atexit
 import re
 import socket
 import time
+import unicodedata
 from pathlib import Path
 from subprocess import PIPE, Popen
 
@@ -80,6 +81,10 @@ def preload_math_fonts(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + links
 
 
+def use_search_scorer(app, config):
+    config.html_search_scorer = str(ROOT / "web" / "search-scorer.js")
+
+
 def use_local_katex(app, config):
     if not KATEX_JS.is_file():
         raise ExtensionError(f"{KATEX_JS} is missing: run `npm ci` (make setup does)")
@@ -89,6 +94,30 @@ def use_local_katex(app, config):
 def fail_on_katex_error(app, pagename, templatename, context, doctree):
     if doctree is not None and "katex-error" in context.get("body", ""):
         raise ExtensionError(f"{pagename}: KaTeX could not render a formula (look for class katex-error)")
+
+
+# The search index holds a formula's TeX source split into words ("hat", "y"), so a reader who
+# types ŷ or σ found only the pages that also spell it out. Each page's formulas add their
+# accented letters and Greek letters, as typed, to its keywords (a <meta> in its head).
+ACCENT = re.compile(r"\\(hat|tilde|bar)\s*\{?\s*([A-Za-z])\s*\}?")
+COMBINING = {"hat": "\u0302", "tilde": "\u0303", "bar": "\u0304"}
+GREEK_LETTERS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
+                 "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "ell": "ℓ",
+                 "partial": "∂", "Sigma": "Σ", "Delta": "Δ"}
+GREEK = re.compile(r"\\(" + "|".join(GREEK_LETTERS) + r")(?![A-Za-z])")
+
+
+def math_symbols(tex):
+    """The symbols a formula shows that a reader may type: ŷ for \\hat y, σ for \\sigma."""
+    found = {unicodedata.normalize("NFC", letter + COMBINING[accent]) for accent, letter in ACCENT.findall(tex)}
+    return found | {GREEK_LETTERS[name] for name in GREEK.findall(tex)}
+
+
+def index_math_symbols(app, doctree, docname):
+    words = set().union(*(math_symbols(m.astext()) for m in doctree.findall(lambda n: isinstance(
+        n, (nodes.math, nodes.math_block)))))
+    if words:
+        doctree.append(nodes.meta(name="keywords", content=", ".join(sorted(words))))
 
 
 TOGGLES = {"tag_hide-cell": ("Solution", "Hide the solution"),
@@ -201,6 +230,8 @@ def setup(app):
     app.connect("config-inited", check_question_banks)
     app.connect("html-page-context", wire_questions)
     app.connect("doctree-read", label_toggles)
+    app.connect("doctree-resolved", index_math_symbols)
+    app.connect("config-inited", use_search_scorer)
     app.connect("html-page-context", fail_on_katex_error)
     app.connect("html-page-context", preload_math_fonts)
     app.connect("build-finished", tidy_pages, priority=900)

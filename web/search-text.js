@@ -5,6 +5,9 @@
 (() => {
   const ACCENTS = { "^": "\u0302", "~": "\u0303", "¯": "\u0304", "ˉ": "\u0304", "˙": "\u0307", "→": "\u20d7" };
   const group = (s) => (s.length > 1 ? `(${s})` : s);
+  // a big operator's limits end its part: "Σ_k e^(z_k)", not "Σ_ke^(z_k)"
+  const BIG = /^([∑∏∫⋃⋂]|[a-z]{2,}(\s?[a-z]+)?)\u2061?$/;  // Σ, ∏, ∫, and max, arg max, lim...
+  const limits = (op, text) => (BIG.test(op.trim()) ? `${text} ` : text);
 
   function read(node) {
     const kids = [...node.children];
@@ -12,11 +15,11 @@
     switch (node.localName) {
       case "annotation": return "";
       case "mfrac": return `${group(a)}/${group(b)}`;
-      case "msup": return `${a}^${group(b)}`;
-      case "msub": return `${a}_${group(b)}`;
-      case "msubsup": return `${a}_${group(b)}^${group(c)}`;
-      case "munder": return `${a}_${group(b)}`;
-      case "munderover": return `${a}_${group(b)}^${group(c)}`;
+      case "msup": return limits(a, `${a}^${group(b)}`);
+      case "msub": return limits(a, `${a}_${group(b)}`);
+      case "msubsup": return limits(a, `${a}_${group(b)}^${group(c)}`);
+      case "munder": return limits(a, `${a}_${group(b)}`);
+      case "munderover": return limits(a, `${a}_${group(b)}^${group(c)}`);
       case "mover": return node.getAttribute("accent") === "true" && b in ACCENTS ? a + ACCENTS[b] : `${a}^${group(b)}`;
       case "msqrt": return `√(${kids.map(read).join("")})`;
       case "mo": return /^[=<>≤≥≈−+×·∈→]$/.test(node.textContent.trim()) ? ` ${node.textContent.trim()} ` : node.textContent;
@@ -28,7 +31,8 @@
     const doc = new DOMParser().parseFromString(html, "text/html");
     for (const k of doc.querySelectorAll(".katex")) {
       const math = k.querySelector("math");
-      k.replaceWith(math ? read(math).replace(/\s+/g, " ").trim() : "");
+      // NFC: an accent is read as a combining mark, y + ̂; a reader types the one letter ŷ
+      k.replaceWith(math ? read(math).replace(/\s+/g, " ").trim().normalize("NFC") : "");
     }
     return doc.documentElement.outerHTML;
   }
