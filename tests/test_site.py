@@ -3,14 +3,15 @@
 The book is built once per run (as `make book` does, warnings are errors) into a scratch
 folder that the pytest workers share, served on 127.0.0.1, and every page of the table of
 contents is loaded with no internet on a phone (390 x 844) and a desktop (1280 x 900), light
-and dark, and on a small phone (320 x 640) in light. Each load is one test (`test_page`) that
-runs every check for it, so a page costs five loads and five axe-core runs. In every load: no
+and dark. Each load is one test (`test_page`) that runs every check for it, so a page costs
+four loads and four axe-core runs. In every load: no
 request may leave the machine or fail, no console error, no moderate, serious or critical
 axe-core violation, nothing wider than the screen, widgets in the page's colours at 3:1
 (graphics) and 4.5:1 (text), no icon webfont; on the phone, figures readable. The reader's own
 settings, in the same loads: on the phone, forced colours (high contrast, both themes: every
 header button and slider still drawn) and, in light, a 24 px default font (nothing wider than
-the screen, no formula or widget number cut off); at 320 px, every box that scrolls sideways
+the screen, no formula or widget number cut off), then the window narrowed to the smallest
+phones (320 x 640): nothing wider than the screen, every box that scrolls sideways
 shows it and is a Tab stop; at 1280 px, the sidebar's title is not cut off. At 1280 px in light, also: all
 math rendered at build time (no math script, no formula a Tab stop), every image described,
 every widget live (moved with the keyboard and checked against softmaxbook), the page under
@@ -62,7 +63,7 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"], *(c["file"] for part in TOC["parts"] for c in part["chapters"])]
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 LOADS = {"390-light": (PHONE, "light"), "390-dark": (PHONE, "dark"), "1280-light": (DESKTOP, "light"),
-         "1280-dark": (DESKTOP, "dark"), "320-light": (SMALL_PHONE, "light")}
+         "1280-dark": (DESKTOP, "dark")}
 
 
 @pytest.fixture(scope="session")
@@ -120,11 +121,7 @@ def test_page(site, browser, name, load):
         failures += check_forced_colours(page)
     if load == "390-light":
         failures += check_large_font(page, viewport)
-    if viewport is SMALL_PHONE:
-        failures += [f"{b['name']} scrolls sideways but is not a Tab stop" for b in page.evaluate(SCROLL_BOXES)
-                     if not b["tabStop"]]
-        failures += [f"{b['name']} scrolls sideways with no sign of it (no fade at its edge)"
-                     for b in page.evaluate(SCROLL_BOXES) if b["fade"] == "none"]
+        failures += check_small_phone(page)
     if viewport is DESKTOP and (cut := page.evaluate(TITLE_CUT)) > 0.5:
         failures.append(f"the sidebar's title is cut off by {cut:.0f} px")
     assert not failures, f"{name} at {load}:\n" + "\n".join(failures)
@@ -225,6 +222,20 @@ def check_large_font(page, viewport):
     finally:
         cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16}})
         cdp.detach()
+
+
+def check_small_phone(page):
+    """The narrowest phones still sold (320 px), in the same load, the window narrowed: nothing
+    wider than the screen, and every box that scrolls sideways shows it and is a Tab stop. (The
+    theme's layout is the same below 576 px, so axe-core's findings at 390 px hold here.)"""
+    page.set_viewport_size(SMALL_PHONE)
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # resize observers
+    failures = [f"at 320 px: {f}" for f in check_layout(page, SMALL_PHONE)]
+    boxes = page.evaluate(SCROLL_BOXES)
+    failures += [f"at 320 px: {b['name']} scrolls sideways but is not a Tab stop" for b in boxes if not b["tabStop"]]
+    failures += [f"at 320 px: {b['name']} scrolls sideways with no sign of it (no fade at its edge)"
+                 for b in boxes if b["fade"] == "none"]
+    return failures
 
 
 def check_math_and_images(page, name):
