@@ -124,3 +124,11 @@ def test_scores_near_the_float_range_whose_differences_overflow(block_size):
     K = np.array([[-1e154, -1e154], [1e154, 1e154]])
     V = np.array([[5.0, -1.0], [2.0, 3.0]])
     assert_allclose(sb.tiled_attention(Q, K, V, block_size), [[2.0, 3.0]], rtol=1e-15)
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 3])
+def test_values_near_the_float_range_give_their_weighted_mean(block_size):
+    # equal scores: each output is the mean of V's rows, in range; their plain sum is not
+    V = np.array([[1e308, -3e307], [1e308, 1.0], [-1e308, 6e307]])
+    out = sb.tiled_attention(np.zeros((2, 1)), np.zeros((3, 1)), V, block_size)
+    assert_allclose(out, [[1e308 / 3, 1e307]] * 2, rtol=1e-15)

@@ -89,3 +89,21 @@ def test_targets_must_name_a_class_of_the_vocabulary():
     H, W, _ = data(2, 3, 5)
     with pytest.raises(ValueError, match=r"`targets` must be integers in \[0, 5\); got 5 at position 1"):
         sb.chunked_cross_entropy(H, W, [0, 5])
+
+
+@pytest.mark.parametrize("H, W, targets, chunk_size", [
+    ([[1e200, 1e200]], [[1e200, 1.0], [-1e200, 1.0]], [1], 1),  # inf - inf: a nan logit in the first chunk
+    ([[1e200, 1.0]], [[-1e200, 0.0], [0.0, 1.0]], [0], 1024),   # the target's logit overflows to -inf
+])
+def test_logits_beyond_the_range_in_any_chunk_are_an_error_not_nan(H, W, targets, chunk_size):
+    with pytest.raises(ValueError, match=r"the logits `H` @ `W` overflow float64"):
+        sb.chunked_cross_entropy(H, W, targets, chunk_size=chunk_size)
+
+
+def test_gradients_in_range_stay_in_range():
+    # dH = G W^T / N is 1e308 here: summed before dividing by N, it overflowed
+    H, W = np.full((2, 1), 1e-300), np.array([[1e308, -1e308]])
+    _, dH, dW = sb.chunked_cross_entropy(H, W, [1, 1])
+    _, G = sb.cross_entropy_and_grad(H @ W, np.array([1, 1]))
+    assert_allclose(dH, G @ W.T, rtol=1e-15)
+    assert_allclose(dW, H.T @ G, rtol=1e-15)

@@ -125,6 +125,9 @@ def test_chunks_must_be_an_iterable(chunks):
     ((-np.inf, 1.0), ValueError, r"`a` holds nothing \(max -inf\), so its rest must be 0"),
     ((np.inf, 0.0), ValueError, r"`a\[0\]`, the max, must not be nan or \+inf"),
     (("0", 0.0), TypeError, r"`a\[0\]`, the max, must be a real number"),
+    ((10**400, 0.0), ValueError, r"`a\[0\]`, the max, is beyond float64's range"),
+    ((np.longdouble("1e400") if np.finfo(np.longdouble).max > np.longdouble("1e400") else 10**400, 0.0), ValueError,
+     r"`a\[0\]`, the max, is beyond float64's range"),
     ([0.0, 0.0], TypeError, r"`a` must be a \(max, rest\) pair as partial_logsumexp returns; got list"),
 ])
 def test_bad_partial_states(state, error, message):
@@ -136,3 +139,14 @@ def test_rests_that_no_real_chunks_have_are_refused_when_they_overflow():
     assert sb.merge_partial_logsumexp((0.0, 1e308), (-1.0, 1.0)).rest == 1e308  # large, still finite
     with pytest.raises(ValueError, match=r"rests of `a` and `b` \(1e\+308 and 1e\+308\) sum beyond float64's range"):
         sb.merge_partial_logsumexp((0.0, 1e308), (0.0, 1e308))
+
+
+def test_a_longdouble_chunk_beyond_float64_is_refused_not_turned_into_inf():
+    wide = np.finfo(np.longdouble).max > np.longdouble("1e400")
+    big = np.array(["1e400", "0"], dtype=np.longdouble) if wide else None
+    if big is None:
+        pytest.skip("this platform's longdouble is float64")
+    for values in (big, -big):
+        with pytest.raises(ValueError, match=r"`chunks\[0\]` holds values beyond float64's range"):
+            sb.online_logsumexp([values])
+    assert sb.online_logsumexp([np.array([-np.inf, 1.0], dtype=np.longdouble)]) == 1.0  # -inf masks

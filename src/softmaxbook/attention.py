@@ -14,7 +14,9 @@ def _attend(q, K, V, first, b, causal):
     n_q = q.shape[0]
     m = np.full(n_q, -np.inf, q.dtype)   # running max of each row's scores
     ell = np.zeros(n_q, q.dtype)          # running sum of e^(score - m)
-    acc = np.zeros((n_q, V.shape[1]), q.dtype)  # running sum of e^(score - m) v_j
+    # the output so far, normalised (a weighted mean of the rows of V seen so far, so it stays
+    # within V's range; the sum e^(score - m) v_j itself could overflow for |v| near 1e308)
+    acc = np.zeros((n_q, V.shape[1]), q.dtype)
     stop = first + n_q if causal else K.shape[0]  # causal: no query of this block sees a key beyond it
     for j in range(0, stop, b):
         with np.errstate(over="ignore", invalid="ignore"):  # a score beyond the range is caught below
@@ -28,11 +30,12 @@ def _attend(q, K, V, first, b, causal):
             s -= m_new[:, None]
             alpha = np.exp(m - m_new)      # rescales what was summed under the old max
         np.exp(s, out=s)
-        ell = ell * alpha + s.sum(axis=1)
-        acc *= alpha[:, None]
+        ell_new = ell * alpha + s.sum(axis=1)
+        s /= ell_new[:, None]
+        acc *= (ell * alpha / ell_new)[:, None]
         acc += s @ V[j:j + b]
-        m = m_new
-    return acc / ell[:, None]
+        m, ell = m_new, ell_new
+    return acc
 
 
 def tiled_attention(Q, K, V, block_size=64, causal=False):
@@ -67,17 +70,19 @@ def tiled_attention(Q, K, V, block_size=64, causal=False):
     -----
     The n × m scores are never held: for each tile of queries the keys are visited one tile
     at a time, and each query row carries its running max :math:`m_i`, its sum
-    :math:`\ell_i` and its unnormalised output :math:`o_i`. A tile of scores
+    :math:`\ell_i` and its output so far :math:`o_i`, already normalised. A tile of scores
     :math:`S = Q_I K_J^\top / \sqrt d` updates them as
 
     .. math:: m_i' = \max\big(m_i, \max_{j \in J} S_{ij}\big), \qquad
               \ell_i' = \ell_i\, e^{m_i - m_i'} + \sum_{j \in J} e^{S_{ij} - m_i'}, \qquad
-              o_i' = o_i\, e^{m_i - m_i'} + \sum_{j \in J} e^{S_{ij} - m_i'}\, v_j,
+              o_i' = \frac{\ell_i\, e^{m_i - m_i'}}{\ell_i'}\, o_i
+                     + \sum_{j \in J} \frac{e^{S_{ij} - m_i'}}{\ell_i'}\, v_j,
 
-    and the row's output is :math:`o_i / \ell_i` after the last tile: the same sum as the full
-    softmax, only grouped differently, so the result is exact (to rounding), not an
-    approximation. Memory beyond the output: a tile of scores, ``block_size²`` numbers. This is
-    the algorithm of FlashAttention (Dao et al. [1]_), in the loop order of its second version;
+    and after the last tile :math:`o_i` is the row's output: the same sum as the full softmax,
+    only grouped differently, so the result is exact (to rounding), not an approximation. Each
+    :math:`o_i` is a weighted mean of rows of V, so it never leaves V's range (the unnormalised
+    sum could overflow for entries of V near 1e308). Memory beyond the output: a tile of
+    scores, ``block_size²`` numbers. This is the algorithm of FlashAttention (Dao et al. [1]_);
     Rabe and Staats [2]_ showed the same memory saving with the sums kept per chunk.
 
     References

@@ -34,15 +34,17 @@ def _normaliser(H, W, y, size):
             rows, cols = _targets_in(y, k0, z.shape[1])
             z_y[rows] = z[rows, cols]
             m, rest = _merge(m, rest, *_partials(z, overwrite=True))
-    if not np.isfinite(m).all():
+    # a logit beyond the range is inf, or nan (inf - inf): it shows in the max or, merged under a
+    # larger max (nan compares as smaller), in the rest; a target's logit -inf overflowed too
+    if not (np.isfinite(m).all() and np.isfinite(rest).all() and np.isfinite(z_y).all()):
         raise ValueError(f"the logits `H` @ `W` overflow {H.dtype}: a row has a logit beyond its range")
     return m, rest, z_y
 
 
 def _gradients(H, W, y, m, log_d, size):
     """Second pass: each chunk's G_C = (softmax - Y)/N, formed in place and used at once for dW and dH."""
-    n = H.shape[0]
-    H_n, dH, dW = H / H.dtype.type(n), np.zeros_like(H), np.empty_like(W)
+    n = H.dtype.type(H.shape[0])
+    dH, dW = np.zeros_like(H), np.empty_like(W)
     for k0, Wc, g in _chunks(H, W, size):
         with np.errstate(over="ignore"):  # z - m below -1.8e308 is -inf, and e^-inf = 0 is right
             g -= m[:, None]
@@ -50,9 +52,9 @@ def _gradients(H, W, y, m, log_d, size):
         np.exp(g, out=g)
         rows, cols = _targets_in(y, k0, g.shape[1])
         g[rows, cols] -= 1
-        np.matmul(H_n.T, g, out=dW[:, k0:k0 + g.shape[1]])
+        g /= n  # G_C, divided before the products so that they stay in range where the result is
+        np.matmul(H.T, g, out=dW[:, k0:k0 + g.shape[1]])
         dH += g @ Wc.T
-    dH /= H.dtype.type(n)
     return dH, dW
 
 

@@ -76,9 +76,13 @@ def _as_chunk(chunk, name):
         hint = " (iterating over one array gives numbers: pass [z] or np.array_split(z, k))" if z.ndim == 0 else ""
         raise ValueError(f"`{name}` must have shape (n,), a 1-D chunk; got shape {z.shape}{hint}")
     check_not_nan(z, name)
-    if np.isposinf(z).any():
+    with np.errstate(over="ignore"):
+        z64 = z.astype(np.float64, copy=False)
+    if (np.isinf(z64) & ~np.isinf(z)).any():  # a longdouble beyond float64's range
+        raise ValueError(f"`{name}` holds values beyond float64's range, in which it is computed")
+    if np.isposinf(z64).any():
         raise ValueError(f"`{name}` must not contain +inf (a -inf entry is allowed: it masks an entry)")
-    return z.astype(np.float64, copy=False)
+    return z64
 
 
 def partial_logsumexp(chunk):
@@ -128,6 +132,14 @@ def _check_partial(p, name):
     m, rest = p
     if isinstance(m, (bool, np.bool_)) or not isinstance(m, (int, float, np.integer, np.floating)):
         raise TypeError(f"`{name}[0]`, the max, must be a real number; got {m!r}")
+    try:
+        with np.errstate(over="ignore"):
+            beyond = np.isinf(float(m)) and np.isfinite(m)  # a longdouble beyond float64's range
+    except OverflowError:  # a Python int beyond it
+        beyond = True
+    if beyond:
+        raise ValueError(f"`{name}[0]`, the max, is beyond float64's range")
+    m = float(m)
     if np.isnan(m) or m == np.inf:
         raise ValueError(f"`{name}[0]`, the max, must not be nan or +inf; got {m}")
     rest = check_number(rest, f"{name}[1]", 0)
