@@ -31,8 +31,7 @@ function markScrollBox(box) {
   if (wide && box.scrollLeft + box.clientWidth < box.scrollWidth - 1) more.push("right");
   if (more.length) box.dataset.more = more.join(" ");
   else delete box.dataset.more;
-  // the theme marks its table containers once, at load: a window narrowed later (a phone
-  // turned upright) left a table that scrolls with no Tab stop
+  if (box.classList.contains("pst-scrollable-table-container")) return;  // the theme's own Tab stop
   if (wide) box.setAttribute("tabindex", "0");
   else box.removeAttribute("tabindex");
 }
