@@ -148,7 +148,7 @@ def constructs(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     used = set(re.findall(r"\{([a-z][\w:-]*)\}`", text))
-    used |= {f"directive {d}" for d in re.findall(r"^[ \t]*(?:```|:::)\{([\w:-]+)\}", text, re.M)}
+    used |= {f"directive {d}" for d in re.findall(r"^[ \t]*(?:`{3,}|:{3,}|~{3,})\{([\w:-]+)\}", text, re.M)}
     used |= {kind for kind, pattern in (("equation label", r"\$\$[ \t]*\([\w-]+\)[ \t]*$"),
                                          ("target", r"^[ \t]*\([\w-]+\)=[ \t]*$")) if re.search(pattern, text, re.M)}
     return used

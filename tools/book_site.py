@@ -99,18 +99,22 @@ def fail_on_katex_error(app, pagename, templatename, context, doctree):
 # The search index holds a formula's TeX source split into words ("hat", "y"), so a reader who
 # types ŷ or σ found only the pages that also spell it out. Each page's formulas add their
 # accented letters and Greek letters, as typed, to its keywords (a <meta> in its head).
-ACCENT = re.compile(r"\\(hat|tilde|bar)\s*\{?\s*([A-Za-z])\s*\}?")
-COMBINING = {"hat": "\u0302", "tilde": "\u0303", "bar": "\u0304"}
+# \hat y, \hat{y}, \hat{\mathbf{y}}; not \\hat (a line break, then "hat") nor \barwedge
+ACCENT = re.compile(r"(?<!\\)\\(hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\s*\{?\s*"
+                    r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])(?![A-Za-z])")
+COMBINING = {"hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303", "bar": "\u0304",
+             "overline": "\u0304"}
 GREEK_LETTERS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
                  "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "ell": "ℓ",
-                 "partial": "∂", "Sigma": "Σ", "Delta": "Δ"}
-GREEK = re.compile(r"\\(" + "|".join(GREEK_LETTERS) + r")(?![A-Za-z])")
+                 "Sigma": "Σ", "Delta": "Δ"}  # not ∂ or ∇: the search box splits a query at them
+GREEK = re.compile(r"(?<!\\)\\(" + "|".join(GREEK_LETTERS) + r")(?![A-Za-z])")
 
 
 def math_symbols(tex):
     """The symbols a formula shows that a reader may type: ŷ for \\hat y, σ for \\sigma."""
-    found = {unicodedata.normalize("NFC", letter + COMBINING[accent]) for accent, letter in ACCENT.findall(tex)}
-    return found | {GREEK_LETTERS[name] for name in GREEK.findall(tex)}
+    accented = {unicodedata.normalize("NFC", letter + COMBINING[accent]) for accent, letter in ACCENT.findall(tex)}
+    # one letter, as typed: x̄ has no single code point, and the search box splits a query at its mark
+    return {a for a in accented if len(a) == 1} | {GREEK_LETTERS[name] for name in GREEK.findall(tex)}
 
 
 def index_math_symbols(app, doctree, docname):

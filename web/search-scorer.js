@@ -2,7 +2,8 @@
 // and a result whose section or page title is the query comes first. Sphinx scores a title
 // match by one word-count formula and a page by its words, so for "log-sum-exp" every page
 // that mentions log, sum and exp tied with the section of that name, and ties are alphabetical.
-// A query of one or two letters is a symbol (ŷ, σ): the Notation page, which defines it, first.
+// A query of one letter, or of letters outside a-z (ŷ, σ), is a symbol: the Notation page,
+// which defines it, comes first.
 var Scorer = {
   objNameMatch: 11,
   objPartialMatch: 6,
@@ -16,11 +17,12 @@ var Scorer = {
   score: ([docname, title, anchor, , score]) => {
     const plain = (s) => (s || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
     const query = plain(new URLSearchParams(location.search).get("q"));
-    const own = plain(title.split(" > ").pop().replace(/^[\d.]+\s*/, ""));  // "3. Stability > Log-sum-exp"
-    if (!query) return score;
+    const own = plain(title.split(" > ").pop().replace(/^\d+(\.\d+)*\.\s+/, ""));  // "3. Stability > Log-sum-exp"
+    const symbol = [...query].length === 1 || (query && !/[a-z0-9]/.test(query));  // ŷ, σ; not "to" or "e"
+    if (symbol) return docname === "notation" ? score + 50 : score;  // where a symbol is defined
+    if (query.length < 3) return score;
     if (own === query) return score + (anchor ? 100 : 90);  // the section of that name, then the page
     if (own.includes(query)) return score + 40;
-    if ([...query].length <= 2 && docname === "notation") return score + 50;  // a symbol: where it is defined
     return score;
   },
 };
