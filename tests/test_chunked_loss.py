@@ -107,3 +107,9 @@ def test_gradients_in_range_stay_in_range():
     _, G = sb.cross_entropy_and_grad(H @ W, np.array([1, 1]))
     assert_allclose(dH, G @ W.T, rtol=1e-15)
     assert_allclose(dW, H.T @ G, rtol=1e-15)
+
+
+def test_a_loss_beyond_the_range_is_an_error_and_a_mean_in_range_is_kept():
+    assert sb.chunked_cross_entropy([[1.0], [1.0]], [[0.0, -1e308]], [1, 1])[0] == 1e308
+    with pytest.raises(ValueError, match=r"the loss of row 0 is beyond float64's range"):
+        sb.chunked_cross_entropy([[1.0]], [[1e308, -1e308]], [1])

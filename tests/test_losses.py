@@ -26,7 +26,11 @@ def test_large_logits_give_an_exact_finite_loss():
 def test_matches_mpmath_on_hard_rows(references):
     for z, _, ref_ls, _ in references:
         for label in np.flatnonzero(np.isfinite(z)):
-            assert_allclose(sb.cross_entropy(z[None], [label]), -ref_ls[label], rtol=1e-13)
+            if np.isinf(ref_ls[label]):  # the true loss (2e308 for 1e308 against -1e308) is beyond float64
+                with pytest.raises(ValueError, match=r"the loss of row 0 is beyond float64's range"):
+                    sb.cross_entropy(z[None], [label])
+            else:
+                assert_allclose(sb.cross_entropy(z[None], [label]), -ref_ls[label], rtol=1e-13)
 
 
 def test_labels_and_one_hot_targets_agree():
@@ -214,3 +218,21 @@ def test_smoothed_cross_entropy_is_smallest_at_the_finite_logit_gap(k, alpha):
     for _ in range(20):
         assert loss(z + 1e-3 * rng.normal(size=k)) > loss(z)
     assert_allclose(sb.cross_entropy(z, y), loss(z), rtol=1e-14)
+
+
+@pytest.mark.parametrize("loss", [sb.cross_entropy, lambda z, t: sb.cross_entropy_and_grad(z, t)[0]])
+@pytest.mark.parametrize("z, targets, dtype", [
+    ([1e308, -1e308], 1, np.float64),              # the true loss, 2e308, is beyond the range
+    ([3e38, -3e38], 1, np.float32),
+    ([1e308, -1e308], [0.5, 0.5], np.float64),     # a soft target on that class
+])
+def test_a_loss_beyond_the_float_range_is_an_error_not_inf(loss, z, targets, dtype):
+    with pytest.raises(ValueError, match=rf"the loss of row 0 is beyond {np.dtype(dtype).name}'s range"):
+        loss(np.array(z, dtype=dtype), targets)
+
+
+def test_losses_in_range_average_without_overflow():
+    # each row's loss is 1e308; their sum is not in range, their mean is
+    z = np.array([[0.0, -1e308], [0.0, -1e308]])
+    assert sb.cross_entropy(z, [1, 1]) == 1e308
+    assert sb.cross_entropy(np.array([0.0, -np.inf]), 1) == np.inf  # a masked true class: infinite, rightly

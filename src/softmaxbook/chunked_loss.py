@@ -7,6 +7,7 @@ its point is the memory that Z would take.
 import numpy as np
 
 from ._validate import as_array, as_labels, check_int
+from .losses import _mean_loss
 from .online import _merge, _partials
 
 
@@ -129,4 +130,6 @@ def chunked_cross_entropy(H, W, targets, chunk_size=1024):
     H, W = H.astype(dt, copy=False), W.astype(dt, copy=False)
     m, rest, z_y = _normaliser(H, W, y, size)
     log_d = np.log1p(rest)
-    return float(np.mean((m - z_y) + log_d)), *_gradients(H, W, y, m, log_d, size)
+    with np.errstate(over="ignore"):  # a row's loss beyond the range is refused by _mean_loss
+        rows = (m - z_y) + log_d
+    return _mean_loss(rows, np.ones(rows.shape, bool)), *_gradients(H, W, y, m, log_d, size)

@@ -132,19 +132,49 @@ def _row_losses(d, log_s, labels, dists):
     return -y_log_p.sum(axis=1)
 
 
-def _loss(z, labels, dists):
-    """Mean loss of validated (N, K) logits, and the e = exp(z - max), ``rest`` it computed.
+def _mean_loss(rows, finite_target):
+    """The mean of per-row losses; `finite_target[n]` says row n's target logits are finite.
+
+    An infinite row loss is right for a target the logits mask out (-inf), and an overflow
+    otherwise: its true class is more than the float range below the largest logit, e.g.
+    logits (1e308, -1e308). The mean of losses that are each in range is taken without
+    overflowing: (1e308 + 1e308) / 2 is 1e308.
+    """
+    over = np.isinf(rows) & finite_target
+    if over.any():
+        n = int(np.flatnonzero(over)[0])
+        raise ValueError(f"the loss of row {n} is beyond {rows.dtype}'s range: its true class's logit lies more "
+                         "than the largest float below the row's largest logit")
+    with np.errstate(over="ignore"):
+        mean = np.mean(rows)
+    if np.isinf(mean) and np.isfinite(rows).all():
+        mean = np.sum(rows / rows.size)
+    return float(mean)
+
+
+def _loss(z, labels, dists, mean=True):
+    """Mean loss of validated (N, K) logits (None without `mean`), and the e = exp(z - max),
+    ``rest`` it computed.
 
     The part `cross_entropy` and `cross_entropy_and_grad` share: the gradient reuses e (see
-    `_shifted_exp`) to form the probabilities in place.
+    `_shifted_exp`) to form the probabilities in place. The gradient alone needs no loss, and
+    stays in range where the loss does not.
     """
     d, _, e, rest = _shifted_exp(z, -1, "logits")
-    return float(np.mean(_row_losses(d, np.log1p(rest), labels, dists))), e, rest
+    if not mean:
+        return None, e, rest
+    rows = _row_losses(d, np.log1p(rest), labels, dists)
+    if labels is not None:
+        finite_target = np.isfinite(z[np.arange(z.shape[0]), labels])
+    else:
+        finite_target = np.all(np.isfinite(z) | (dists == 0), axis=1)
+    return _mean_loss(rows, finite_target), e, rest
 
 
-def _loss_and_grad(z, labels, dists):
-    """Mean loss and its gradient (softmax(z) - Y) / N, the probabilities formed in place."""
-    loss, grad, rest = _loss(z, labels, dists)
+def _loss_and_grad(z, labels, dists, mean=True):
+    """Mean loss (None without `mean`) and its gradient (softmax(z) - Y) / N, the probabilities
+    formed in place."""
+    loss, grad, rest = _loss(z, labels, dists, mean)
     n = z.shape[0]
     grad /= 1 + rest
     if labels is not None:
@@ -212,7 +242,9 @@ def cross_entropy_grad(logits, targets):
     >>> print(sb.cross_entropy_grad(np.array([0.0, 0.0]), 1))   # (0.5 - 0, 0.5 - 1)
     [ 0.5 -0.5]
     """
-    return cross_entropy_and_grad(logits, targets)[1]
+    z, labels, dists, single = _logit_batch(logits, targets)
+    grad = _loss_and_grad(z, labels, dists, mean=False)[1]
+    return grad[0] if single else grad
 
 
 def cross_entropy_and_grad(logits, targets):

@@ -52,6 +52,15 @@ def encode(x):
     return [v if np.isfinite(v) else names.get(v, "NaN") for v in a.ravel().tolist()]
 
 
+def loss_or_inf(z, label):
+    """The package's loss; inf where the true loss is beyond float64, which the package refuses
+    and the widgets' JavaScript gives as Infinity (their logits stay within [-10, 10])."""
+    try:
+        return sb.cross_entropy(z, label)
+    except ValueError:
+        return np.inf
+
+
 def case(z):
     z = np.array(z)
     with np.errstate(over="ignore"):  # beyond float32's range a logit is inf: no float32 case then
@@ -64,7 +73,7 @@ def case(z):
             "label": label,
             "softmax": encode(sb.softmax(z)),
             "logSoftmax": encode(sb.log_softmax(z)),
-            "crossEntropy": encode(sb.cross_entropy(z, label))[0],
+            "crossEntropy": encode(loss_or_inf(z, label))[0],
             "crossEntropyGrad": encode(sb.cross_entropy_grad(z, label)),
             "softmaxJacobian": encode(sb.softmax_jacobian(z)),
             "naiveSoftmax64": encode(sb.naive_softmax(z)),
