@@ -133,11 +133,16 @@ LABEL = re.compile(r"\$\$[ \t]*\(([\w-]+)\)[ \t]*$|^[ \t]*\(([\w-]+)\)=[ \t]*$",
 BIB_KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(), re.M))
 
 
+def markdown(notebook):
+    """A chapter's cells, and the text of its markdown cells joined."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return cells, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
 def labels(notebook):
     """The labels a chapter defines: in its markdown (`$$ ... $$ (label)` equations, `(label)=`
     targets), and the figures its code cells name in their metadata."""
-    cells = json.loads(notebook.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    cells, text = markdown(notebook)
     figures = {c["metadata"].get("mystnb", {}).get("figure", {}).get("name") for c in cells} - {None}
     return {a or b for a, b in LABEL.findall(text)}, figures
 
@@ -145,19 +150,17 @@ def labels(notebook):
 def constructs(notebook):
     """The MyST roles and directives a chapter's markdown uses, and whether it labels an
     equation (`$$ ... $$ (label)`) or a target (`(label)=`)."""
-    cells = json.loads(notebook.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    text = markdown(notebook)[1]
     used = set(re.findall(r"\{([a-z][\w:-]*)\}`", text))
     used |= {f"directive {d}" for d in re.findall(r"^[ \t]*(?:`{3,}|:{3,}|~{3,})\{([\w:-]+)\}", text, re.M)}
-    used |= {kind for kind, pattern in (("equation label", r"\$\$[ \t]*\([\w-]+\)[ \t]*$"),
-                                         ("target", r"^[ \t]*\([\w-]+\)=[ \t]*$")) if re.search(pattern, text, re.M)}
+    used |= {"equation label" if equation else "target" for equation, _ in LABEL.findall(text)}
     return used
 
 
 def test_the_opened_chapter_uses_every_construct_of_the_book():
     opened = set().union(*map(constructs, LAB_CHAPTERS))
     assert {"cite:t", "eq", "directive dropdown", "equation label"} <= opened  # the pattern reads them
-    missing = {c.name: sorted(constructs(c) - opened) for c in CHAPTERS if constructs(c) - opened}
+    missing = {c.name: sorted(left) for c in CHAPTERS if (left := constructs(c) - opened)}
     assert not missing, f"constructs JupyterLab is not tested on (add their chapter to LAB_CHAPTERS): {missing}"
 
 
