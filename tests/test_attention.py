@@ -111,9 +111,13 @@ def test_causal_needs_one_key_per_query():
         sb.tiled_attention(Q, K, V, causal=True)
 
 
-def test_scores_beyond_the_float_range_are_an_error_not_nan():
-    Q, K, V = np.full((2, 1), 1e200), np.full((2, 1), 1e200), np.ones((2, 1))
-    with pytest.raises(ValueError, match=r"`Q` and `K` give scores beyond float64's range"):
+@pytest.mark.parametrize("Q, K", [
+    (np.full((2, 1), 1e200), np.full((2, 1), 1e200)),       # the scores themselves: 1e400
+    (np.full((1, 2), 1e200), np.array([[1e200, -1e200]])),  # a score of 0 whose partial sums are ±1e400
+], ids=["score", "partial-sum"])
+def test_scores_beyond_the_float_range_are_an_error_not_nan(Q, K):
+    V = np.ones((K.shape[0], 1))
+    with pytest.raises(ValueError, match=r"`Q` @ `K`.T overflows float64: a score, or a partial sum"):
         sb.tiled_attention(Q, K, V)
 
 

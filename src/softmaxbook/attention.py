@@ -25,7 +25,8 @@ def _attend(q, K, V, first, b, causal):
             s[np.arange(first, first + n_q)[:, None] < np.arange(j, j + s.shape[1])] = -np.inf
         m_new = np.maximum(m, s.max(axis=1))
         if not np.isfinite(m_new).all():
-            raise ValueError(f"`Q` and `K` give scores beyond {q.dtype}'s range (Q K^T / sqrt(d) overflows)")
+            raise ValueError(f"`Q` @ `K`.T overflows {q.dtype}: a score, or a partial sum of its dot product,"
+                             " is beyond the range")
         with np.errstate(over="ignore"):  # a difference below -1.8e308 is -inf, and e^-inf = 0 is right
             s -= m_new[:, None]
             alpha = np.exp(m - m_new)      # rescales what was summed under the old max
