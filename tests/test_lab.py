@@ -127,8 +127,9 @@ READ_CHAPTER = """async (path) => {
 }"""
 
 # What MyST source looks like when nothing rendered it: a role or directive name ({cite:t}, {eq},
-# ```{dropdown}), a fence, display-math dollars, a TeX command outside math.
-RAW = re.compile(r"\{[a-z][\w:-]*\}|```|:::|\$\$|\\[A-Za-z]+")
+# ```{dropdown}), a fence, a math dollar (rendered math is removed from the text first), a TeX
+# command outside math.
+RAW = re.compile(r"\{[a-z][\w:-]*\}|```|:::|\$|\\[A-Za-z]+")
 LABEL = re.compile(r"\$\$[ \t]*\(([\w-]+)\)[ \t]*$|^[ \t]*\(([\w-]+)\)=[ \t]*$", re.M)
 BIB_KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(), re.M))
 
