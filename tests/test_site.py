@@ -389,6 +389,12 @@ def test_search_works_offline(site, browser):
     assert len(snippets) >= 6 and any("ŷ" in s for s in snippets), snippets
     assert not [s for s in snippets if re.search(r"\\[a-zA-Z(\[]|\$", s)], snippets  # no TeX
     assert any("∑" in s for s in snippets) and not [m[0] for s in snippets for m in RUN_TOGETHER.finditer(s)], snippets
+    # an accent over a subscripted letter (KaTeX's MathML for \hat{y_i}, and for \hat{AB})
+    accents = p.page.evaluate("""[["msub", "<mi>y</mi><mi>i</mi>"], ["mrow", "<mi>A</mi><mi>B</mi>"]]
+      .map(([tag, kids]) => `<mover accent="true"><${tag}>${kids}</${tag}><mo>^</mo></mover>`)
+      .map((mover) => Search.htmlToText(
+        `<div role="main"><span class="katex"><math>${mover}</math></span></div>`).trim())""")
+    assert accents == ["ŷ_i", "(AB)^^"], accents
     p.assert_clean()
     p.close()
 

@@ -8,6 +8,13 @@
   // a big operator's limits end its part: "Σ_k e^(z_k)", not "Σ_ke^(z_k)"
   const BIG = /^([∑∏∫⋃⋂]|[a-z]{2,}(\s?[a-z]+)?)\u2061?$/;  // Σ, ∏, ∫, and max, arg max, lim...
   const limits = (op, text) => (BIG.test(op.trim()) ? `${text} ` : text);
+  // the mark goes on the letter: \hat y reads "ŷ", and \hat{y_i} "ŷ_i", not "y_î"; a wider
+  // base keeps the accent as a superscript: \hat{AB} reads "(AB)^^"
+  function accented(base, accent) {
+    const [first, ...rest] = [...base];
+    if (!rest.length || /^[_^]/.test(rest.join(""))) return first + ACCENTS[accent] + rest.join("");
+    return `${group(base)}^${accent}`;
+  }
 
   function read(node) {
     const kids = [...node.children];
@@ -20,7 +27,7 @@
       case "msubsup": return limits(a, `${a}_${group(b)}^${group(c)}`);
       case "munder": return limits(a, `${a}_${group(b)}`);
       case "munderover": return limits(a, `${a}_${group(b)}^${group(c)}`);
-      case "mover": return node.getAttribute("accent") === "true" && b in ACCENTS ? a + ACCENTS[b] : `${a}^${group(b)}`;
+      case "mover": return node.getAttribute("accent") === "true" && b in ACCENTS ? accented(a, b) : `${a}^${group(b)}`;
       case "msqrt": return `√(${kids.map(read).join("")})`;
       case "mo": return /^[=<>≤≥≈−+×·∈→]$/.test(node.textContent.trim()) ? ` ${node.textContent.trim()} ` : node.textContent;
       default: return kids.length ? kids.map(read).join("") : node.textContent;
