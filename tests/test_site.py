@@ -187,22 +187,35 @@ def check_layout(page, viewport):
     return failures
 
 
+def rgb(shot):
+    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), int)
+
+
+def drawn(pixels):
+    """How many pixels of an (h, w, 3) area differ clearly from its most common colour (its background)."""
+    pixels = pixels.reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    return int((np.abs(pixels - colours[counts.argmax()]).sum(axis=-1) > 96).sum())
+
+
 def check_forced_colours(page):
     """In forced colours (Windows' high contrast), every header button and every widget slider is
     still drawn: each one's box, as the screen shows it, holds pixels of another colour than the
-    page's own. The page goes back to its usual colours after. Returns what failed."""
+    page's own; and an accented letter (\\hat Y) keeps its letter, not only its accent. The page
+    goes back to its usual colours after. Returns what failed."""
+    accent = page.locator(".katex-html .katex-accent").first
+    before = drawn(rgb(accent.screenshot())) if accent.count() else None
     page.emulate_media(forced_colors="active")
     try:
         failures = []
+        if before is not None and (after := drawn(rgb(accent.screenshot()))) < 0.7 * before:
+            failures.append(f"forced colours: an accented letter loses its ink ({after} of {before} pixels)")
         for group in [page.locator(".bd-header-article"), *page.locator(".sb-widget .sb-controls").all()]:
             boxes = group.evaluate(CONTROLS)
-            shot = np.asarray(Image.open(io.BytesIO(group.screenshot())).convert("RGB"), int)
+            shot = rgb(group.screenshot())
             for box in boxes:
-                pixels = shot[box["top"]:box["bottom"], box["left"]:box["right"]].reshape(-1, 3)
-                colours, counts = np.unique(pixels, axis=0, return_counts=True)
-                drawn = (np.abs(pixels - colours[counts.argmax()]).sum(axis=-1) > 96).sum()
-                if drawn < 20:
-                    failures.append(f"forced colours: {box['name']} is not drawn ({drawn} pixels)")
+                if (n := drawn(shot[box["top"]:box["bottom"], box["left"]:box["right"]])) < 20:
+                    failures.append(f"forced colours: {box['name']} is not drawn ({n} pixels)")
         return failures
     finally:
         page.emulate_media(forced_colors="none")
