@@ -203,7 +203,7 @@ def check_forced_colours(page):
     still drawn: each one's box, as the screen shows it, holds pixels of another colour than the
     page's own; and an accented letter (\\hat Y) keeps its letter, not only its accent. The page
     goes back to its usual colours after. Returns what failed."""
-    accent = page.locator(".katex-html .katex-accent").first
+    accent = page.locator(".katex-html .katex-accent:visible").first  # not one in a closed dropdown
     before = drawn(rgb(accent.screenshot())) if accent.count() else None
     page.emulate_media(forced_colors="active")
     try:
