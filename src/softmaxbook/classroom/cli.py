@@ -32,6 +32,7 @@ def _start_worker(zip_bytes, name, kind, limits):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     _worker["autograder"], _worker["sandbox"] = Autograder(zip_bytes, name), sandbox(kind, limits)
+    _worker["autograder"].preload()
 
 
 def _stop_worker(signum, frame):
