@@ -140,3 +140,14 @@ def test_build_passes_the_book_url(monkeypatch):
 def test_a_bad_book_url_is_refused(tmp_path):
     with pytest.raises(handouts.HandoutError, match="full URL"):
         handouts.build(tmp_path, book_url="example.org/book", folder=MASTERS)
+
+
+def test_a_solution_that_fails_its_tests_stops_the_build(tmp_path):
+    """`make handouts` runs each solution against its tests first: a broken one names itself."""
+    nb = nbformat.read(MASTERS / "01-sigmoid.ipynb", as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("def sigmoid(")]
+    cell.source = cell.source.replace("# BEGIN SOLUTION\n", "# BEGIN SOLUTION\n    return 0 * z\n", 1)
+    (tmp_path / "masters").mkdir()
+    nbformat.write(nb, tmp_path / "masters" / "01-sigmoid.ipynb")
+    with pytest.raises(handouts.HandoutError, match=r"(?s)otter assign failed for \S*01-sigmoid.ipynb: .*ACTUAL"):
+        handouts.build(tmp_path / "out", folder=tmp_path / "masters")
