@@ -45,18 +45,20 @@ def snapshot(*folders):
 
 @pytest.fixture(scope="session")
 def hostile(built, tmp_path_factory):
-    """Grade each hostile bank beside honest classmates, one run per assignment; what each left."""
+    """Grade each hostile bank beside honest classmates, one run per assignment, the runs at
+    the same time (as two terminals would); what each left."""
+    import concurrent.futures
     import os
     import time
 
-    runs = {}
+    marker = f"softmaxbook-hostile-{os.getpid()}"
+    inboxes = {}
     for assignment, bank in HOSTILE.items():
         root = tmp_path_factory.mktemp(f"hostile-{assignment}")
         inbox, home, csv_path = root / "inbox", root / "home", root / "grades.csv"
         inbox.mkdir()
         home.mkdir()
         (home / "notes.txt").write_text("the teacher's own file")
-        marker = f"softmaxbook-hostile-{os.getpid()}"
         fill = {"build": built, "inbox": inbox, "csv": csv_path, "home": home, "marker": marker}
         names = {}
         for entry, spec in bank.items():
@@ -71,19 +73,31 @@ def hostile(built, tmp_path_factory):
                 nbformat.write(hostile_notebook(built, assignment, spec, fill), f)
         for i in range(CLASSMATES):
             nbformat.write(submission(built, assignment, "solution"), inbox / f"classmate-{i}.ipynb")
-        teacher = snapshot(built, home)
-        classmates = {p: p.read_bytes() for p in inbox.glob("classmate-*")}
+        inboxes[assignment] = (root, inbox, home, csv_path, names)
+    teacher = snapshot(built, *(home for _, _, home, _, _ in inboxes.values()))
+    classmates = {p: p.read_bytes() for _, inbox, _, _, _ in inboxes.values() for p in inbox.glob("classmate-*")}
+
+    def grade(assignment):
+        _, inbox, _, csv_path, _ = inboxes[assignment]
         # 20 s: an honest notebook takes about 2 s, on a busy machine (the rest of the suite) 5-8 s
         out = run_tool("--out", built, "grade", assignment, inbox, "--csv", csv_path, "--timeout", HOSTILE_TIMEOUT)
-        graded_csv = csv_path.read_bytes()
-        time.sleep(5)  # the detached rewriter would strike after 4 s
+        return out, csv_path.read_bytes()
+
+    with concurrent.futures.ThreadPoolExecutor(len(inboxes)) as pool:
+        graded = dict(zip(inboxes, pool.map(grade, inboxes), strict=True))
+    time.sleep(5)  # the detached rewriter would strike after 4 s
+    kept = {"teacher": teacher == snapshot(built, *(home for _, _, home, _, _ in inboxes.values())),
+            "classmates": classmates == {p: p.exists() and p.read_bytes() for p in classmates},
+            "survivors": survivors(marker)}
+    runs = {}
+    for assignment, (root, inbox, _, csv_path, names) in inboxes.items():
+        out, graded_csv = graded[assignment]
         with open(csv_path, newline="", encoding="utf-8") as f:
             rows = {r["submission"]: r for r in csv.DictReader(f)}  # raw cells, as a spreadsheet reads them
         pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "grades").glob("feedback-*.html")}
         runs[assignment] = {
-            "rows": rows, "names": names, "out": out, "pages": pages, "teacher": teacher == snapshot(built, home),
-            "classmates": classmates == {p: p.read_bytes() for p in inbox.glob("classmate-*")},
-            "csv": graded_csv == csv_path.read_bytes(), "survivors": survivors(marker),
+            "rows": rows, "names": names, "out": out, "pages": pages, **kept,
+            "csv": graded_csv == csv_path.read_bytes(),
             "inbox": sorted(p.name for p in inbox.rglob("*") if p.name.startswith(("feedback-", "class-report")))}
     return runs
 
