@@ -20,8 +20,9 @@ SLOW_FILES = {"test_site.py", "test_widgets_browser.py", "test_widgets_jupyterla
 # units go out longest first: LONG_FIRST (a minute or more each), the spread loads, the notebooks,
 # then the rest, so the long units start at once and the short ones even out the end.
 SPREAD_FILES = {"test_site.py", "test_quiz_browser.py"}
-LONG_FIRST = ["test_classroom_bank.py", "test_classroom.py", "test_classroom_hostile.py", "test_packaging.py",
-              "test_handouts.py", "test_widgets_jupyterlab.py", "test_lab.py", "test_widgets_browser.py"]
+LONG_FIRST = ["test_classroom.py", "test_classroom_bank.py", "test_pdf.py", "test_classroom_hostile.py",
+              "test_packaging.py", "test_widgets_jupyterlab.py", "test_lab.py", "test_widgets_browser.py",
+              "test_handouts.py"]
 
 
 def _work_order(scope):
