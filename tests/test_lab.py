@@ -165,6 +165,17 @@ def test_the_opened_chapter_uses_every_construct_of_the_book():
     assert not missing, f"constructs JupyterLab is not tested on (add their chapter to LAB_CHAPTERS): {missing}"
 
 
+# JupyterLab has started, in the page as it is once `?reset` has cleared the workspace: the
+# reset may load the page again, so the flag is polled (a promise awaited across that reload
+# is lost: "Resulting promise was garbage collected").
+STARTED = """() => {
+  const app = window.jupyterapp;
+  if (!app?.commands.hasCommand('docmanager:open') || location.search.includes('reset')) return false;
+  app.started.then(() => { window.__labStarted = true; });
+  return window.__labStarted === true;
+}"""
+
+
 def test_a_chapter_reads_cleanly_in_jupyterlab(lab, browser):
     """No raw role, directive, label or TeX and no math error in the chapter's rendered markdown.
     jupyterlab-myst reads one notebook at a time and no .bib: a citation shows its key (marked
@@ -176,8 +187,7 @@ def test_a_chapter_reads_cleanly_in_jupyterlab(lab, browser):
     # A taller page scrolls less but paints more: 900 px costs the least CPU (about 10 s a chapter here).
     p = RecordedPage(browser, viewport={"width": 1280, "height": 900})
     p.page.goto(f"{url}/lab?reset&token={TOKEN}")  # reset: no notebook left open by an earlier run
-    p.page.wait_for_function("() => window.jupyterapp?.commands.hasCommand('docmanager:open')", timeout=60_000)
-    p.page.evaluate("() => window.jupyterapp.started")
+    p.page.wait_for_function(STARTED, timeout=60_000)
     defined = {chapter: labels(chapter) for chapter in CHAPTERS}
     problems = []
     for chapter in LAB_CHAPTERS:
