@@ -6,6 +6,7 @@ tests/test_classroom_bank.py, the hostile submissions in tests/test_classroom_ho
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -109,6 +110,21 @@ def test_the_autograder_zip_grades_the_solution_through_otter_run_alone(built, t
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         for name, score, possible in pool.map(otter_run, NAMES):
             assert possible > 0 and score == possible, (name, score, possible)
+
+
+def test_grading_stops_before_it_starts_if_the_tests_need_the_digits_and_they_do_not_load(built, tmp_path):
+    """Without the `data` extra a right answer would fail the tests that read the digits: the
+    teacher is told what to install, and nothing is graded."""
+    (tmp_path / "sklearn").mkdir()
+    (tmp_path / "sklearn" / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'sklearn'\")")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(submission(built, "08-digits", "solution"), inbox / "ann.ipynb")
+    run = subprocess.run([*TOOL, "--out", str(built), "grade", "08-digits", str(inbox), "--csv",
+                          str(tmp_path / "g.csv")], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert run.returncode != 0 and "pip install 'softmaxbook[data]'" in run.stderr, run.stderr[-2000:]
+    assert not (tmp_path / "g.csv").exists()
 
 
 def test_no_sandbox_is_a_choice_that_says_what_it_gives_up(built, tmp_path):

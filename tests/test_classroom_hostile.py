@@ -51,9 +51,9 @@ def hostile(built, tmp_path_factory):
     import os
     import time
 
-    marker = f"softmaxbook-hostile-{os.getpid()}"
     inboxes = {}
     for assignment, bank in HOSTILE.items():
+        marker = f"softmaxbook-hostile-{os.getpid()}-{assignment}"
         root = tmp_path_factory.mktemp(f"hostile-{assignment}")
         inbox, home, csv_path = root / "inbox", root / "home", root / "grades.csv"
         inbox.mkdir()
@@ -73,12 +73,11 @@ def hostile(built, tmp_path_factory):
                 nbformat.write(hostile_notebook(built, assignment, spec, fill), f)
         for i in range(CLASSMATES):
             nbformat.write(submission(built, assignment, "solution"), inbox / f"classmate-{i}.ipynb")
-        inboxes[assignment] = (root, inbox, home, csv_path, names)
-    teacher = snapshot(built, *(home for _, _, home, _, _ in inboxes.values()))
-    classmates = {p: p.read_bytes() for _, inbox, _, _, _ in inboxes.values() for p in inbox.glob("classmate-*")}
+        inboxes[assignment] = (root, inbox, home, csv_path, names, marker)
+    before = {a: (snapshot(built, home), snapshot(inbox)) for a, (_, inbox, home, *_) in inboxes.items()}
 
     def grade(assignment):
-        _, inbox, _, csv_path, _ = inboxes[assignment]
+        _, inbox, _, csv_path, *_ = inboxes[assignment]
         # 20 s: an honest notebook takes about 2 s, on a busy machine (the rest of the suite) 5-8 s
         out = run_tool("--out", built, "grade", assignment, inbox, "--csv", csv_path, "--timeout", HOSTILE_TIMEOUT)
         return out, csv_path.read_bytes()
@@ -86,17 +85,16 @@ def hostile(built, tmp_path_factory):
     with concurrent.futures.ThreadPoolExecutor(len(inboxes)) as pool:
         graded = dict(zip(inboxes, pool.map(grade, inboxes), strict=True))
     time.sleep(5)  # the detached rewriter would strike after 4 s
-    kept = {"teacher": teacher == snapshot(built, *(home for _, _, home, _, _ in inboxes.values())),
-            "classmates": classmates == {p: p.exists() and p.read_bytes() for p in classmates},
-            "survivors": survivors(marker)}
     runs = {}
-    for assignment, (root, inbox, _, csv_path, names) in inboxes.items():
+    for assignment, (root, inbox, home, csv_path, names, marker) in inboxes.items():
+        teacher, inbox_before = before[assignment]
         out, graded_csv = graded[assignment]
         with open(csv_path, newline="", encoding="utf-8") as f:
             rows = {r["submission"]: r for r in csv.DictReader(f)}  # raw cells, as a spreadsheet reads them
         pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "grades").glob("feedback-*.html")}
         runs[assignment] = {
-            "rows": rows, "names": names, "out": out, "pages": pages, **kept,
+            "rows": rows, "names": names, "out": out, "pages": pages, "teacher": teacher == snapshot(built, home),
+            "inbox_kept": inbox_before == snapshot(inbox), "survivors": survivors(marker),
             "csv": graded_csv == csv_path.read_bytes(),
             "inbox": sorted(p.name for p in inbox.rglob("*") if p.name.startswith(("feedback-", "class-report")))}
     return runs
@@ -127,7 +125,7 @@ def test_hostile_submission_gets_what_a_correct_grader_gives(hostile, assignment
 def test_hostile_run_leaves_everyone_else_untouched(hostile, assignment):
     run = hostile[assignment]
     assert run["teacher"], "the build folder (autograders, hashes) or the teacher's home changed"
-    assert run["classmates"], "a classmate's notebook changed"
+    assert run["inbox_kept"], "a file in the inbox changed, or one was added or removed"
     assert run["csv"], "the CSV changed after the run ended"
     assert not run["survivors"], f"processes started by submissions are still alive: {run['survivors']}"
     assert not leftover_cgroups(), leftover_cgroups()

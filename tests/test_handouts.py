@@ -149,5 +149,19 @@ def test_a_solution_that_fails_its_tests_stops_the_build(tmp_path):
     cell.source = cell.source.replace("# BEGIN SOLUTION\n", "# BEGIN SOLUTION\n    return 0 * z\n", 1)
     (tmp_path / "masters").mkdir()
     nbformat.write(nb, tmp_path / "masters" / "01-sigmoid.ipynb")
-    with pytest.raises(handouts.HandoutError, match=r"(?s)otter assign failed for \S*01-sigmoid.ipynb: .*ACTUAL"):
+    with pytest.raises(handouts.HandoutError, match=r"(?s)otter assign failed for \S*01-sigmoid.ipynb:.*ACTUAL"):
         handouts.build(tmp_path / "out", folder=tmp_path / "masters")
+
+
+def test_masters_built_before_a_failing_one_can_be_graded(tmp_path):
+    """A build that stops at a broken master leaves the ones before it whole: hashed, so
+    grading accepts them, and linked to the book."""
+    (tmp_path / "masters").mkdir()
+    shutil.copy(MASTERS / "01-sigmoid.ipynb", tmp_path / "masters")
+    broken = nbformat.read(MASTERS / "02-softmax.ipynb", as_version=4)
+    broken.cells[0].source += "\nnot_a_key: 1"  # the assignment's config: otter refuses an unknown key
+    nbformat.write(broken, tmp_path / "masters" / "02-softmax.ipynb")
+    with pytest.raises(handouts.HandoutError, match=r"(?s)otter assign failed for \S*02-softmax.ipynb:.*not_a_key"):
+        handouts.build(tmp_path / "out", run_tests=False, folder=tmp_path / "masters", book_url=BOOK_URL)
+    assert handouts.autograder_zip(tmp_path / "out", "01-sigmoid")
+    assert BOOK_URL in (tmp_path / "out" / "01-sigmoid" / "student" / "01-sigmoid.ipynb").read_text()

@@ -187,7 +187,7 @@ def test_a_chapter_reads_cleanly_in_jupyterlab(lab, browser):
     # A taller page scrolls less but paints more: 900 px costs the least CPU (about 10 s a chapter here).
     p = RecordedPage(browser, viewport={"width": 1280, "height": 900})
     p.page.goto(f"{url}/lab?reset&token={TOKEN}")  # reset: no notebook left open by an earlier run
-    p.page.wait_for_function(STARTED, timeout=60_000)
+    p.page.wait_for_function(STARTED, polling=100, timeout=60_000)
     defined = {chapter: labels(chapter) for chapter in CHAPTERS}
     problems = []
     for chapter in LAB_CHAPTERS:
