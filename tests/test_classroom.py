@@ -112,6 +112,30 @@ def test_the_autograder_zip_grades_the_solution_through_otter_run_alone(built, t
             assert possible > 0 and score == possible, (name, score, possible)
 
 
+PRELOAD = """
+import io, sys, zipfile
+from softmaxbook.classroom.grading import Autograder
+def autograder(code):
+    spec = {"name": "q1", "points": 1, "suites": [{"type": "doctest", "cases": [
+        {"code": code, "hidden": False, "locked": False}]}]}
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("tests/q1.py", "OK_FORMAT = True\\ntest = " + repr(spec))
+    return Autograder(zipped.getvalue(), "q")
+for code in (">>> x = 1", ">>> X = sb.load_digits_split()[0]"):
+    autograder(code).preload()
+    print("sklearn.model_selection" in sys.modules)
+"""
+
+
+def test_a_worker_loads_the_digits_once_for_the_tests_that_read_them():
+    """(A part of the grader, tested here with the slow tests: scikit-learn takes seconds to
+    import.) Forked per submission, each child would import scikit-learn again (2 s) without it; an
+    assignment whose tests do not read the digits does not pay for it."""
+    run = subprocess.run([sys.executable, "-c", PRELOAD], capture_output=True, text=True, timeout=120)
+    assert run.stdout.split() == ["False", "True"], run.stderr[-2000:]
+
+
 def test_grading_stops_before_it_starts_if_the_tests_need_the_digits_and_they_do_not_load(built, tmp_path):
     """Without the `data` extra a right answer would fail the tests that read the digits: the
     teacher is told what to install, and nothing is graded."""

@@ -285,29 +285,6 @@ def test_a_test_gets_the_names_it_reads():
     assert _free_names(SimpleNamespace(test_cases=[case])) == ["expected_p", "softmax", "v", "z_big"]
 
 
-PRELOAD = """
-import io, sys, zipfile
-from softmaxbook.classroom.grading import Autograder
-def autograder(code):
-    spec = {"name": "q1", "points": 1, "suites": [{"type": "doctest", "cases": [
-        {"code": code, "hidden": False, "locked": False}]}]}
-    zipped = io.BytesIO()
-    with zipfile.ZipFile(zipped, "w") as z:
-        z.writestr("tests/q1.py", "OK_FORMAT = True\\ntest = " + repr(spec))
-    return Autograder(zipped.getvalue(), "q")
-for code in (">>> x = 1", ">>> X = sb.load_digits_split()[0]"):
-    autograder(code).preload()
-    print("sklearn.model_selection" in sys.modules)
-"""
-
-
-def test_a_worker_loads_the_digits_once_for_the_tests_that_read_them():
-    """Forked per submission, each child would import scikit-learn again (2 s) without it; an
-    assignment whose tests do not read the digits does not pay for it."""
-    run = subprocess.run([sys.executable, "-c", PRELOAD], capture_output=True, text=True, timeout=120)
-    assert run.stdout.split() == ["False", "True"], run.stderr[-2000:]
-
-
 # --- helpers the tests themselves use --------------------------------------------------------------
 
 def test_forbid_catches_every_reference_and_restores():
