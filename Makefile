@@ -16,6 +16,11 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
 BOOK_URL ?=
 
+# Compiled modules are cached (__pycache__, ignored by git) even where the environment says not
+# to (PYTHONDONTWRITEBYTECODE): without the cache, pytest rewrites every test file's asserts in
+# each worker, and every kernel, worker and grading sandbox compiles the package again.
+export PYTHONDONTWRITEBYTECODE :=
+
 .PHONY: setup lock lab book pdf serve test test-fast lint bench bench-widgets bench-site bench-grading handouts grade solutions clean
 
 setup: $(READY) $(VENDOR)
