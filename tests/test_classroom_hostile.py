@@ -50,6 +50,7 @@ def hostile(built, tmp_path_factory):
     import concurrent.futures
     import os
     import time
+    from types import SimpleNamespace
 
     inboxes = {}
     for assignment, bank in HOSTILE.items():
@@ -73,30 +74,31 @@ def hostile(built, tmp_path_factory):
                 nbformat.write(hostile_notebook(built, assignment, spec, fill), f)
         for i in range(CLASSMATES):
             nbformat.write(submission(built, assignment, "solution"), inbox / f"classmate-{i}.ipynb")
-        inboxes[assignment] = (root, inbox, home, csv_path, names, marker)
-    before = {a: (snapshot(built, home), snapshot(inbox)) for a, (_, inbox, home, *_) in inboxes.items()}
+        inboxes[assignment] = SimpleNamespace(root=root, inbox=inbox, home=home, csv=csv_path, names=names,
+                                              marker=marker)
+    for run in inboxes.values():
+        run.teacher, run.submitted = snapshot(built, run.home), snapshot(run.inbox)
 
     def grade(assignment):
-        _, inbox, _, csv_path, *_ = inboxes[assignment]
+        run = inboxes[assignment]
         # 20 s: an honest notebook takes about 2 s, on a busy machine (the rest of the suite) 5-8 s
-        out = run_tool("--out", built, "grade", assignment, inbox, "--csv", csv_path, "--timeout", HOSTILE_TIMEOUT)
-        return out, csv_path.read_bytes()
+        out = run_tool("--out", built, "grade", assignment, run.inbox, "--csv", run.csv, "--timeout", HOSTILE_TIMEOUT)
+        return out, run.csv.read_bytes()
 
     with concurrent.futures.ThreadPoolExecutor(len(inboxes)) as pool:
         graded = dict(zip(inboxes, pool.map(grade, inboxes), strict=True))
     time.sleep(5)  # the detached rewriter would strike after 4 s
     runs = {}
-    for assignment, (root, inbox, home, csv_path, names, marker) in inboxes.items():
-        teacher, inbox_before = before[assignment]
+    for assignment, run in inboxes.items():
         out, graded_csv = graded[assignment]
-        with open(csv_path, newline="", encoding="utf-8") as f:
+        with open(run.csv, newline="", encoding="utf-8") as f:
             rows = {r["submission"]: r for r in csv.DictReader(f)}  # raw cells, as a spreadsheet reads them
-        pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "grades").glob("feedback-*.html")}
+        pages = {p.name: p.read_text(encoding="utf-8") for p in (run.root / "grades").glob("feedback-*.html")}
         runs[assignment] = {
-            "rows": rows, "names": names, "out": out, "pages": pages, "teacher": teacher == snapshot(built, home),
-            "inbox_kept": inbox_before == snapshot(inbox), "survivors": survivors(marker),
-            "csv": graded_csv == csv_path.read_bytes(),
-            "inbox": sorted(p.name for p in inbox.rglob("*") if p.name.startswith(("feedback-", "class-report")))}
+            "rows": rows, "names": run.names, "out": out, "pages": pages,
+            "teacher": run.teacher == snapshot(built, run.home), "inbox_kept": run.submitted == snapshot(run.inbox),
+            "survivors": survivors(run.marker), "csv": graded_csv == run.csv.read_bytes(),
+            "inbox": sorted(p.name for p in run.inbox.rglob("*") if p.name.startswith(("feedback-", "class-report")))}
     return runs
 
 

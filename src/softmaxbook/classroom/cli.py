@@ -11,14 +11,13 @@ per student in FEEDBACK/, and FEEDBACK/class-report.html for the teacher.
 
 import argparse
 import concurrent.futures
+import contextlib
 import os
 import signal
 import stat
 import sys
 import time
 from pathlib import Path
-
-import softmaxbook
 
 from . import handouts, reports
 from .sandbox import Limits, SandboxUnavailable, remove_cgroups, remove_stale_cgroups, sandbox
@@ -34,7 +33,8 @@ def _start_worker(zip_bytes, name, kind, limits):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     _worker["autograder"], _worker["sandbox"] = Autograder(zip_bytes, name), sandbox(kind, limits)
-    _worker["autograder"].preload()
+    with contextlib.suppress(Exception):  # a head start only: grade_folder checked that it loads
+        _worker["autograder"].preload()
 
 
 def _stop_worker(signum, frame):
@@ -90,11 +90,10 @@ def grade_folder(name, submissions, csv_path, out, jobs, kind, limits, feedback=
     remove_stale_cgroups()  # a run killed outright (SIGKILL) could not remove its own
     autograder = Autograder(zip_bytes, name)
     points = autograder.points
-    if autograder.reads_digits():  # without them, right answers would fail their tests
-        try:
-            softmaxbook.load_digits_split()
-        except Exception as err:
-            raise SystemExit(f"error: the tests of {name} read the digits, which do not load here: {err}") from None
+    try:  # what the tests read must load here, or right answers would fail them
+        autograder.preload()
+    except Exception as err:
+        raise SystemExit(f"error: the tests of {name} read data that does not load here: {err}") from None
     try:
         book = reports.GradeBook(csv_path, points)
     except ValueError as err:

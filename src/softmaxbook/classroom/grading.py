@@ -104,12 +104,11 @@ class Autograder:
         return any("load_digits_split" in case.body for q in self.specs for case in self.test(q).test_cases)
 
     def preload(self):
-        """Load, once in a grading worker, what its tests would otherwise load in every forked
-        child: a test that reads the digits imports scikit-learn, 2 s per submission. A head
-        start only: `grade_folder` has already checked that the digits load."""
+        """Load, once per grading process, what the tests would otherwise load in every forked
+        child: a test that reads the digits imports scikit-learn, 2 s per submission. Raises
+        what loading raises (ImportError without the `data` extra)."""
         if self.reads_digits():
-            with contextlib.suppress(Exception):
-                softmaxbook.load_digits_split()
+            softmaxbook.load_digits_split()
 
 
 def _free_names(test):
