@@ -7,10 +7,12 @@ import contextlib
 import copy
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -343,6 +345,26 @@ def test_limits_are_set_for_everything_the_submission_starts():
                          preexec_fn=lambda: _limit(limits, 4321)).stdout
     assert out.strip() == str([700 << 20, 9, 3 << 20, 4321, 0])
     assert resource.getrlimit(resource.RLIMIT_CPU)[0] != 9  # the grader itself keeps its own
+
+
+def test_the_process_limit_is_set_inside_the_sandbox(tmp_path):
+    """Inside its own user namespace the limit counts the sandbox's processes only; set on
+    bwrap itself, it capped all of the teacher's processes, and one submission's children made
+    another's fork fail (seen grading as a normal user)."""
+    box = Bubblewrap(Limits(processes=17))
+    box.check()
+    (tmp_path / "submission.ipynb").write_text("{}")
+    code = "import resource as r, sys; print(r.getrlimit(r.RLIMIT_NPROC), flush=True); sys.stdin.read()"
+    process = box.start(tmp_path, [sys.executable, "-I", "-c", code])
+    try:
+        inside = process.stdout.readline().decode().strip()
+        limits = Path(f"/proc/{process.pid}/limits").read_text()  # bwrap's, which made the namespace
+        outside = re.search(r"^Max processes\s+(\S+)", limits, re.M)[1]
+    finally:
+        process.communicate(timeout=60)
+        box.release(process)
+    assert inside == "(17, 17)", process.stderr
+    assert outside != "17"
 
 
 # --- the autograder's hash ---------------------------------------------------------------------

@@ -143,16 +143,19 @@ class Bubblewrap:
 
     def start(self, folder, argv):
         """The sandboxed process, with pipes to its standard input and output."""
-        # In the sandbox's own user namespace the process count is its own: the limit is exact,
-        # except for root, whom it does not bind; there cgroups hold the processes and the total
-        # memory of the whole sandbox, where they can be made.
+        # The process limit is set inside the sandbox's own user namespace, where it counts the
+        # sandbox's processes only. Set on bwrap, it would also cap, in the namespace above, all
+        # of this user's processes (the grader's, other sandboxes'): one submission's children
+        # would make another's fork fail. Root is exempt from it; there cgroups hold the
+        # processes and the total memory of the whole sandbox, where they can be made.
         groups = _cgroups(self.limits) if os.geteuid() == 0 else []
 
         def child():
             for group in groups:
                 (group / "cgroup.procs").write_text(str(os.getpid()))
-            _limit(self.limits, self.limits.processes)
+            _limit(self.limits)
 
+        argv = [sys.executable, "-I", "-S", "-c", SET_NPROC, str(self.limits.processes), *argv]
         process = subprocess.Popen(self.command(folder, argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, preexec_fn=child)
         process.cgroups = groups
@@ -260,8 +263,14 @@ class Unsandboxed:
                                 preexec_fn=lambda: (os.setsid(), _limit(self.limits, processes)))
 
 
-def _limit(limits, processes):
-    """In the child, before it runs the submission: limits inherited by all it starts.
+# Inside the sandbox: the process limit (argv[1]), then the command (argv[2:]).
+SET_NPROC = ("import os, resource, sys; n = int(sys.argv[1]); resource.setrlimit(resource.RLIMIT_NPROC, (n, n)); "
+             "os.execv(sys.argv[2], sys.argv[2:])")
+
+
+def _limit(limits, processes=None):
+    """In the child, before it runs the submission: limits inherited by all it starts, and
+    with `processes`, the number of processes this user may run at once.
 
     Root is exempt from a process limit (RLIMIT_NPROC); grade as another user for it to
     hold, or rely on the sandbox's PID namespace and the time limit, which still end all.
@@ -271,7 +280,8 @@ def _limit(limits, processes):
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mib * mib,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    if processes is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 def _running_tasks():
