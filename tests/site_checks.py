@@ -44,7 +44,9 @@ new PerformanceObserver((list) => {
 const __livePoll = setInterval(() => {
   if (document.readyState === "loading") return;
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-  if (document.querySelectorAll(".sb-widget").length >= views) {
+  // every view drawn by its widget, and no still picture (tools/widget_pictures.py) left
+  const drawn = document.querySelectorAll(".sb-widget:not(.sb-static)").length;
+  if (drawn >= views && !document.querySelector(".sb-static")) {
     window.__live = performance.now();
     clearInterval(__livePoll);
   }

@@ -19,7 +19,9 @@ every widget live (moved with the keyboard and checked against softmaxbook), the
 not TeX.
 """
 
+import base64
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -143,13 +145,17 @@ SEARCH_CODE = re.compile(r"/(searchindex|searchtools|language_data|search-text|s
 
 
 def check_first_paint(page, requests):
-    """What the first paint waits for: one stylesheet, no script; and no search code or index
-    before the search box is used (tools/page_assets.py). At 400 kbps they kept pages blank
-    for 7 s."""
+    """What the first paint waits for: nothing but the page (its stylesheet is in it, its
+    scripts deferred); no search code or index before the search box is used; and no font
+    of KaTeX's own, only the cuts of them that hold what the formulas show (tools/page_assets.py,
+    tools/math_fonts.py). At 400 kbps the page's requests kept it blank for 7 s."""
     blocking = page.evaluate("""performance.getEntriesByType("resource")
         .filter((e) => e.renderBlockingStatus === "blocking").map((e) => e.name)""")
-    assert len(blocking) == 1 and urlparse(blocking[0]).path.endswith(".css"), f"render-blocking: {blocking}"
+    assert not blocking, f"render-blocking: {blocking}"
+    assert not page.locator('link[rel="stylesheet"]').count(), "a stylesheet outside the page"
     assert not [r for r in requests if SEARCH_CODE.search(r)], [r for r in requests if SEARCH_CODE.search(r)]
+    full = [r for r in requests if "/vendor/katex/fonts/" in r]
+    assert not full, f"a formula shows a character that the cut fonts lack: {full}"
 
 
 def check_layout(page, viewport):
@@ -471,6 +477,27 @@ def test_the_sidebar_toggles_work(site, browser, viewport):
     p.close()
 
 
+def test_figures_are_the_notebooks_pixels_as_lossless_webp(site):
+    """Each figure on the site is a notebook's stored PNG (myst-nb names it by the PNG's
+    SHA-256), as a lossless WebP with the same visible pixels, and no page asks for a PNG."""
+    _, html = site
+    stored = {}
+    for notebook in ROOT.glob("chapters/*.ipynb"):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                if png := output.get("data", {}).get("image/png"):
+                    data = base64.b64decode("".join(png))
+                    stored[hashlib.sha256(data).hexdigest()] = data
+    figures = sorted((html / "_images").iterdir())
+    assert figures and all(f.suffix == ".webp" and f.stem in stored for f in figures), figures
+    for figure in figures:
+        webp, png = (np.asarray(Image.open(f).convert("RGBA")).astype(int)
+                     for f in (figure, io.BytesIO(stored[figure.stem])))
+        seen = png[..., 3] > 0  # what a fully transparent pixel's colour was does not show
+        assert np.array_equal(webp[..., 3], png[..., 3]) and np.array_equal(webp[seen], png[seen]), figure.name
+    assert not [p for p in html.rglob("*.html") if re.search(r"_images/\w+\.png", p.read_text())]
+
+
 def test_no_solution_or_hidden_test_is_published(site):
     """The classroom's masters hold solutions and hidden tests: none of it may reach the site."""
     _, html = site
@@ -520,7 +547,8 @@ def test_theme_icons_come_from_the_book_stylesheet(site, browser):
     for page in html.rglob("*.html"):
         text = page.read_text()
         assert "fontawesome.js" not in text, page
-        used |= set(re.findall(r"\bfa-([a-z0-9-]+)", text))
+        classes = " ".join(re.findall(r'\bclass="([^"]*)"', text))  # not the page's stylesheet
+        used |= set(re.findall(r"\bfa-([a-z0-9-]+)", classes))
     assert used - {"solid", "lg"} <= set(ICONS), used - {"solid", "lg"} - set(ICONS)
     p = open_ready(browser, f"{url}/chapters/02-softmax.html")
     drawn = p.page.evaluate("""() => [...document.querySelectorAll('.fa-solid, .fas')].filter((i) => i.offsetParent)

@@ -22,12 +22,13 @@
   refused", a failed build); here a refused connection is retried until the usual timeout.
 - Prerendered KaTeX sets ``throwOnError: false``: a formula it cannot parse is drawn in red
   instead of failing the build. Such a formula fails it here.
-- On a slow connection every page painted late: tools/page_assets.py leaves one stylesheet
-  in its head, one deferred script at its end, and no search code outside the search page.
+- On a slow connection every page painted late: tools/page_assets.py puts its one
+  stylesheet in its head, one deferred script at its end, no search code outside the search
+  page, and cuts KaTeX's fonts to what the formulas show (tools/math_fonts.py).
   The theme's colour-mode script resolves "auto" before the first paint (see THEME_MODE).
   KaTeX's two main fonts are preloaded: without them, math drawn first in a fallback font
   reflowed the text around it once they came (a layout shift of 0.09 on chapter 11's first
-  screen); at 400 kbps their 43 KB share the link with the stylesheet.
+  screen); at 400 kbps their 22 KB (once cut) share the link with the page.
 - Self-check questions (softmaxbook.widgets.quiz): every question bank is checked against its
   schema when the build starts (a bad bank fails it). A chapter with questions gets
   <meta name="softmaxbook-quiz"> (and, with a formula question, "softmaxbook-mathjs")

@@ -4,10 +4,12 @@ At 400 kbps and 400 ms a round trip, Jupyter Book's pages stayed blank for 7 s: 
 render-blocking requests, the theme's 66 KB stylesheet and the search index among them. Here
 every page gets:
 
-- one stylesheet: the pages' sheets in their order, @imports inlined, url()s made relative to
-  ``_static/``, and each rule whose selector names a class or id that no page and no script of
-  the site uses dropped (most of Bootstrap's and Font Awesome's; a name a script builds at run
-  time goes in KEEP);
+- one stylesheet, in the page itself (a <style>, so nothing blocks the first paint: at
+  400 kbps the page's text was painted 1.8 s sooner): the pages' sheets in their order,
+  @imports inlined, each rule whose selector names a class or id that no page and no script
+  of the site uses dropped (most of Bootstrap's and Font Awesome's; a name a script builds at
+  run time goes in KEEP), and KaTeX's fonts cut to the characters of the book's formulas
+  (tools/math_fonts.py), their preloads pointed at the cut files;
 - one deferred script: the theme's classic scripts in their order (each with its data-
   attributes), so nothing in the head blocks the parser; Sphinx's small options file inlined,
   because the page's own inline scripts use it while parsing;
@@ -16,31 +18,53 @@ every page gets:
   search box (its form goes to the search page);
 - the widgets' state after the text (host.js reads it once the page is parsed), so the
   text arrives first;
-- no preloads of the theme's scripts, which took bandwidth from the stylesheet.
+- no preloads of the theme's scripts, which took bandwidth from the stylesheet;
+- the notebooks' figures as lossless WebP (the same pixels in 37 % of the PNG's bytes): a
+  figure near the top of a page loads at once, and chapter 10's 86 KB PNG held its widgets
+  back by 0.6 s at 400 kbps.
 """
 
 import hashlib
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
 
 import tinycss2
+from ipywidgets.embed import escape_script
+from math_fonts import split_faces
+from PIL import Image
 
 SEARCH = ("searchtools.js", "language_data.js", "search-text.js", "searchindex.js")
 OPTIONS = "documentation_options.js"
 # Bootstrap builds these class names from parts (`bs-${NAME}-auto`): the theme's tooltips
 KEEP = {"bs-tooltip-auto"}
 
+URL = re.compile(r'url\("(?![a-z][a-z0-9+.-]*:|/|#)')  # a relative url("..."), as _rebase writes them
 LINK_CSS = re.compile(r'[ \t]*<link\b[^>]*\brel="stylesheet"[^>]*>\n?')
 PRELOAD_JS = re.compile(r'[ \t]*<link rel="preload" as="script"[^>]*>\n?')
 SCRIPT = re.compile(r'[ \t]*<script\b([^>]*)>(.*?)</script>\n?', re.S)
 STATE = re.compile(r'[ \t]*<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>\n?', re.S)
 QUIZ = re.compile(r'<meta name="softmaxbook-quiz" content="([^"]+)">')
 IMG = re.compile(r"<img\b[^>]*>")
+PICTURE_STYLE = re.compile(r"<style data-sb-pictures>(.*?)</style>", re.S)  # tools/widget_pictures.py's
 MODULE = re.compile(r'[ \t]*<script type="module"[^>]*></script>\n?')
 ATTR = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 NAME = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")
+
+
+PNG = re.compile(r"(_images/[0-9a-f]{64})\.png\b")  # myst-nb names a figure by its PNG's SHA-256
+
+
+def webp_figures(out):
+    """Each PNG in `out`/_images as a lossless WebP beside it, the PNG removed."""
+    for png in (out / "_images").glob("*.png"):
+        with Image.open(png) as image:
+            # lossless; method and quality set the encoder's effort: 1 s for the book's
+            # figures, 4 % larger than its slowest (10 s)
+            image.save(png.with_suffix(".webp"), "WEBP", lossless=True, method=2, quality=75)
+        png.unlink()
 
 
 def site_names(out):
@@ -136,16 +160,22 @@ def _write(static, stem, suffix, text):
     return path
 
 
-def combine_css(sheets, static, names):
+def combine_css(sheets, static, names, pages):
     """The sheets as one, less the rules no page uses and the custom properties (--x) that
-    neither those rules nor any script or page reads (until none is left to drop)."""
-    rules = [r for sheet in sheets for r in _rules(sheet, static)]
+    neither those rules nor any script or page reads (until none is left to drop), with
+    KaTeX's faces cut to what `pages` (their texts) show (tools/math_fonts.py).
+
+    Returns the sheet's text, its URLs relative to `static`, and {KaTeX's font: its subset}.
+    """
+    rules, fonts = split_faces([r for sheet in sheets for r in _rules(sheet, static)], static, pages)
     props, text = None, None
     while True:
         text = "\n".join(_prune(rules, names, props)) + "\n"
         read = set(re.findall(r"var\(\s*(--[\w-]+)", text)) | {n for n in names if n.startswith("--")}
         if read == props:
-            return _write(static, "book", ".css", text)
+            if "</style" in text.lower():
+                raise ValueError("the stylesheet holds </style, which would end it inside a page")
+            return text, fonts
         props = read
 
 
@@ -171,6 +201,28 @@ def _lazy(m):
     return tag.replace("<img ", f'<img loading="lazy" decoding="async"{extra} ', 1)
 
 
+def _state(script, page):
+    """A page's widget-state script, less what the page holds anyway and in the order gzip
+    likes best (host.js reads models by id):
+
+    - a widget's stylesheet (``_css``) that the page already has, in its pictures' style
+      (tools/widget_pictures.py), is left out: host.js adds a stylesheet only if there is one;
+    - the models that share front-end code sit side by side, so that gzip finds each copy of
+      it in its 32 KB window: chapter 10's six questions carry the same code.
+
+    Chapter 10's page is 7 KB (gzipped) smaller.
+    """
+    start, end = script.index(">") + 1, script.rindex("</script>")
+    data = json.loads(script[start:end])
+    pictures = PICTURE_STYLE.search(page)
+    for model in data["state"].values():
+        if pictures and model["state"].get("_css") and model["state"]["_css"] in pictures[1]:
+            model["state"]["_css"] = ""
+    code = lambda model: model[1]["state"].get("_esm", "")  # noqa: E731
+    data["state"] = dict(sorted(data["state"].items(), key=code))
+    return script[:start] + escape_script(json.dumps(data)) + script[end:]
+
+
 def _attrs(tag):
     return dict(ATTR.findall(tag))
 
@@ -186,8 +238,12 @@ class Pages:
 
     def __init__(self, out):
         self.out, self.static = Path(out), Path(out) / "_static"
+        webp_figures(self.out)
         self.names = site_names(self.out)
         self.made, self.search = {}, None
+
+    def texts(self):
+        return [p.read_text(encoding="utf-8") for p in self.out.rglob("*.html")]
 
     def _once(self, key, make):
         if key not in self.made:
@@ -201,8 +257,10 @@ class Pages:
 
         links = LINK_CSS.findall(head)
         sheets = [file(_attrs(link)["href"]) for link in links]
-        css = self._once(tuple(sheets), lambda: combine_css(sheets, self.static, self.names))
+        css, fonts = self._once(tuple(sheets), lambda: combine_css(sheets, self.static, self.names, self.texts()))
         head = PRELOAD_JS.sub("", LINK_CSS.sub("", head))
+        for font, cut in fonts.items():  # book_site.py's preloads
+            head = head.replace(f'href="{href(self.static / font)}"', f'href="{href(self.static / cut)}"')
 
         text = head + "</head>" + body
         theme, search, data = [], [], {}
@@ -214,8 +272,9 @@ class Pages:
         theme = [s for s in theme if s.name != OPTIONS]
         bundle = self._once(tuple(theme), lambda: bundle_js(theme, self.static, "book"))
         extra = "".join(f' {k}="{v}"' for k, v in data.items())
-        # last in the head: an inline script after a stylesheet waits for it
-        tags = f'<link rel="stylesheet" href="{href(css)}">\n'
+        # last in the head, where the sheet's link was: after the theme's own <style>s
+        sheet = URL.sub(f'url("{href(self.static)}/', css)
+        tags = f"<style>{sheet}</style>\n"
         scripts = f'<script defer src="{href(bundle)}"{extra}></script>\n'
         if page.name == "search.html" and search:  # Sphinx's search, after the theme's scripts
             self.search = self._once(tuple(search), lambda: bundle_js(search, self.static, "search"))
@@ -229,15 +288,18 @@ class Pages:
                 return f"<script>{(self.static / OPTIONS).read_text(encoding='utf-8').strip()}</script>\n"
             return "" if src else m.group(0)
 
-        text = IMG.sub(_lazy, SCRIPT.sub(drop, text))
+        text = PNG.sub(r"\1.webp", IMG.sub(_lazy, SCRIPT.sub(drop, text)))
         # After the text, so that the text arrives first: the widgets' state (host.js reads it
         # once the page is parsed) and the deferred scripts, which then run in the same order.
-        for module in reversed(MODULE.findall(text)):  # the widgets' host first: it runs first
+        # Their code is fetched from the head, beside the text: found only at the end of the
+        # page, it came a round trip after the text, and the widgets went live 0.7 s later.
+        modules = MODULE.findall(text)
+        for module in reversed(modules):  # the widgets' host first: it runs first
             text = text.replace(module, "", 1)
             scripts = module + scripts
-        if quiz := QUIZ.search(text):  # the questions' code, fetched beside the host, not after it
-            scripts = f'<link rel="modulepreload" href="{quiz[1]}">\n' + scripts
+        code = [_attrs(m)["src"] for m in modules] + ([quiz[1]] if (quiz := QUIZ.search(text)) else [])
+        tags = "".join(f'<link rel="modulepreload" href="{src}">\n' for src in code) + tags
         if state := STATE.search(text):
             text = text.replace(state.group(0), "", 1)
-            scripts = state.group(0) + scripts
+            scripts = _state(state.group(0), text) + scripts
         return text.replace("</head>", tags + "</head>", 1).replace("</body>", scripts + "</body>", 1)
