@@ -7,7 +7,8 @@
   drawn), ready (from navigation until the math is visible, the fonts loaded and every widget
   drawn) and cumulative layout shift, at 1280 px;
 - the same on a slow connection (Chromium's own throttling, CDP
-  Network.emulateNetworkConditions: 400 kbps each way, 400 ms round trip);
+  Network.emulateNetworkConditions: 400 kbps each way, 400 ms round trip), with a cold cache
+  and, for every page but the first, after the first (a reader's next page);
 - per page at 390 px (a phone) and 1280 px, light and dark: the page's scroll width and
   axe-core's violations by impact (the moderate and minor ones named).
 Targets (issue 12): every chapter <= 1.0 MB, ready <= 1.5 s median, layout shift < 0.1; on
@@ -46,8 +47,9 @@ def build(out):
     return time.perf_counter() - t0
 
 
-def cold_load(browser, url, network=None):
-    """One load in a new context (a cold cache), throttled to `network` if given:
+def cold_load(browser, url, network=None, after=None):
+    """One load in a new context (a cold cache), throttled to `network` if given, or the load
+    of `url` that follows one of `after` (the cache then holds what that page fetched):
     (bytes transferred, requests, first contentful paint, widgets live, ready, layout shift)."""
     p = RecordedPage(browser, viewport=DESKTOP)
     if network:
@@ -58,6 +60,11 @@ def cold_load(browser, url, network=None):
     p.page.on("requestfinished", lambda r, into=responses: into.append(r))  # a function Playwright can tag
     p.page.add_init_script(CLS_OBSERVER)
     p.page.add_init_script(PAINT_OBSERVER)
+    if after:
+        p.page.goto(after, timeout=120_000)
+        p.page.wait_for_load_state("networkidle", timeout=120_000)
+        responses.clear()
+        p.requests.clear()
     p.page.goto(url, timeout=120_000)
     ready = p.page.evaluate(READY)
     p.page.wait_for_load_state("networkidle", timeout=120_000)
@@ -69,11 +76,12 @@ def cold_load(browser, url, network=None):
     return sent, requests, paint["at"], live, ready, cls
 
 
-def load_table(browser, url, html, pages, network=None):
+def load_table(browser, url, html, pages, network=None, after=None):
     print(f"{'page':<32}{'transferred':>12}{'requests':>10}{'painted':>10}{'widgets':>10}{'ready':>10}"
           f"{'layout shift':>14}")
     for name in pages:
-        runs = [cold_load(browser, f"{url}/{name}.html", network) for _ in range(LOADS)]
+        runs = [cold_load(browser, f"{url}/{name}.html", network, after and f"{url}/{after}.html")
+                for _ in range(LOADS)]
         sent, n, paint, live, ready, cls = (statistics.median(r[i] for r in runs) for i in range(6))
         views = (html / f"{name}.html").read_text().count("application/vnd.jupyter.widget-view+json")
         widgets = f"{live:>7.0f} ms" if views else f"{'-':>10}"
@@ -114,6 +122,8 @@ def main(argv=None):
             load_table(browser, url, html, pages)
             print(f"\nThe same on a slow connection (400 kbps, 400 ms round trip), median of {LOADS}")
             load_table(browser, url, html, pages, SLOW)
+            print(f"\nThe same, each page read after {pages[0]} (what that page fetched is in the cache)")
+            load_table(browser, url, html, pages[1:], SLOW, after=pages[0])
             if args.no_audit:
                 return
             print("\naxe-core violations (serious+critical / moderate / minor) and the page's scroll width")

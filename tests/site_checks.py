@@ -27,9 +27,16 @@ READY = """() => Promise.resolve(window.MathJax?.startup?.promise).then(() => do
 
 # Installed before any page script (page.add_init_script): sums the layout shifts not caused
 # by input, as Chromium's cumulative layout shift does.
-CLS_OBSERVER = """window.__cls = 0;
+CLS_OBSERVER = """window.__cls = 0; window.__shifts = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  for (const e of list.getEntries()) if (!e.hadRecentInput) {
+    window.__cls += e.value;
+    // what moved, for a failure's message: when, how much, and the elements
+    const name = (n) => !n ? "?" : n.nodeName.toLowerCase() + (n.id ? "#" + n.id : "") +
+      (typeof n.className === "string" && n.className ? "." + n.className.trim().replace(/\\s+/g, ".") : "");
+    window.__shifts.push({ at: Math.round(e.startTime), value: +e.value.toFixed(4),
+                           moved: e.sources.map((s) => name(s.node)).slice(0, 4) });
+  }
 }).observe({ type: "layout-shift", buffered: true });"""
 
 # Installed before any page script (page.add_init_script): when the first contentful paint

@@ -60,7 +60,7 @@ def check_accessible(page, viewport, axe=True):
     presses and clicks cause, and (with `axe`) nothing serious for axe-core in the questions
     and the progress line (test_site.py runs it on whole pages as they load)."""
     page.wait_for_timeout(600)  # past the 500 ms after an input that a shift is charged to it
-    assert page.evaluate("window.__cls") < 0.01
+    assert page.evaluate("window.__cls") < 0.01, page.evaluate("window.__shifts")
     overflow = page.evaluate(OVERFLOW)
     assert overflow["scrollWidth"] <= viewport["width"] and not overflow["outside"], overflow
     if not axe:

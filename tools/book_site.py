@@ -28,7 +28,7 @@
   The theme's colour-mode script resolves "auto" before the first paint (see THEME_MODE).
   KaTeX's two main fonts are preloaded: without them, math drawn first in a fallback font
   reflowed the text around it once they came (a layout shift of 0.09 on chapter 11's first
-  screen); at 400 kbps their 22 KB (once cut) share the link with the page.
+  screen); at 400 kbps their 18 KB (once cut) share the link with the page.
 - Self-check questions (softmaxbook.widgets.quiz): every question bank is checked against its
   schema when the build starts (a bad bank fails it). A chapter with questions gets
   <meta name="softmaxbook-quiz"> (and, with a formula question, "softmaxbook-mathjs")
@@ -152,11 +152,11 @@ def tidy_pages(app, exception):
             pages[page] = trimmed.replace(THEME_MODE, OWN_MODE)
         elif trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
+    for f in (out / "_static" / "scripts").glob("fontawesome.js*"):  # before Pages reads the scripts' words
+        f.unlink()
     slim = Pages(out)  # sees the pages as trimmed, the search page first (the others name its bundle)
     for page in sorted(pages, key=lambda p: p.name != "search.html"):
         page.write_text(slim.slim(page, pages[page]), encoding="utf-8")
-    for f in (out / "_static" / "scripts").glob("fontawesome.js*"):
-        f.unlink()
 
 
 def start_katex_patiently(cls, rundir, timeout):

@@ -126,9 +126,11 @@ def book_page(site):
              "</section>"
              f'<nav class="sb-book-page sb-book-contents"><h1>Contents</h1><ol>{contents}</ol></nav>')
 
-    # The head of a chapter (every widget page's stylesheets and scripts), from the site's root.
+    # The head of a chapter (every widget page's stylesheets and scripts), from the site's root:
+    # its links and its stylesheet's url()s.
     template = texts[next(n for n in pages if STATE.search(texts[n]))]
-    head = template[template.index("<head>"):template.index("</head>")].replace('="../', '="/')
+    head = template[template.index("<head>"):template.index("</head>")]
+    head = head.replace('="../', '="/').replace('url("../', 'url("/')
     head = DROP_FROM_HEAD.sub("", PICTURE_STYLE.sub("", head))
     head = STATE.sub(lambda m: m[1] + json.dumps({"version_major": 2, "version_minor": 0, "state": state}) + m[3],
                      head)

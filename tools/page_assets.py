@@ -38,6 +38,7 @@ from PIL import Image
 
 SEARCH = ("searchtools.js", "language_data.js", "search-text.js", "searchindex.js")
 OPTIONS = "documentation_options.js"
+NOT_CODE = {"searchindex.js", "mathjs.js"}  # scripts whose words name no class (site_names)
 # Bootstrap builds these class names from parts (`bs-${NAME}-auto`): the theme's tooltips
 KEEP = {"bs-tooltip-auto"}
 
@@ -58,8 +59,11 @@ PNG = re.compile(r"(_images/[0-9a-f]{64})\.png\b")  # myst-nb names a figure by 
 
 
 def webp_figures(out):
-    """Each PNG in `out`/_images as a lossless WebP beside it, the PNG removed."""
+    """Each notebook figure in `out`/_images (named as PNG matches) as a lossless WebP
+    beside it, the PNG removed. An image of another name is left as it is."""
     for png in (out / "_images").glob("*.png"):
+        if not PNG.search(f"_images/{png.name}"):
+            continue
         with Image.open(png) as image:
             # lossless; method and quality set the encoder's effort: 1 s for the book's
             # figures, 4 % larger than its slowest (10 s)
@@ -69,7 +73,9 @@ def webp_figures(out):
 
 def site_names(out):
     """Every class and id the site's pages hold, and every word of its scripts (inline ones,
-    widget code in the pages' widget state included): what a selector may match."""
+    widget code in the pages' widget state included): what a selector may match. Not the
+    words of what is data or never touches a page: Sphinx's search index (every word of the
+    book) and mathjs (the formula questions' parser) kept a fifth of the theme's rules."""
     names = set(KEEP)
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -80,6 +86,8 @@ def site_names(out):
         for _, body in SCRIPT.findall(text):
             names.update(re.findall(r"[\w-]+", body))
     for script in (out / "_static").rglob("*.js"):
+        if script.name in NOT_CODE:
+            continue
         names.update(re.findall(r"[\w-]+", script.read_text(encoding="utf-8", errors="ignore")))
     return names
 
