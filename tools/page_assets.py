@@ -53,8 +53,6 @@ PICTURE_STYLE = re.compile(r"<style data-sb-pictures>(.*?)</style>", re.S)  # to
 MODULE = re.compile(r'[ \t]*<script type="module"[^>]*></script>\n?')
 ATTR = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 NAME = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")
-
-
 PNG = re.compile(r"(_images/[0-9a-f]{64})\.png\b")  # myst-nb names a figure by its PNG's SHA-256
 
 
