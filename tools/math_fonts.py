@@ -210,11 +210,11 @@ def split_faces(rules, static, pages):
         src = _woff2(rule)
         cmap = _cmap(static / src) if src else set()
         # with the spaces: a browser takes a family's metrics from the face that has U+0020
-        drawn = shown.get(_face(rule), set()) | SPACES if src else set()
-        used, rest = cmap & drawn, cmap - drawn
+        used = cmap & (shown.get(_face(rule), set()) | SPACES) if src else set()
         if not used - SPACES:  # not a KaTeX face, or one that no formula uses
             out.append(rule)
             continue
+        rest = cmap - used
         data = subset_woff2(static / src, used)
         name = f"{FOLDER}/{src.rsplit('/', 1)[1].removesuffix('.woff2')}-{hashlib.sha256(data).hexdigest()[:10]}.woff2"
         (static / FOLDER).mkdir(exist_ok=True)

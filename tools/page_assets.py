@@ -69,14 +69,13 @@ def webp_figures(out):
         png.unlink()
 
 
-def site_names(out):
-    """Every class and id the site's pages hold, and every word of its scripts (inline ones,
-    widget code in the pages' widget state included): what a selector may match. Not the
+def site_names(out, pages):
+    """Every class and id the site's `pages` (their texts) hold, and every word of its scripts
+    (inline ones, widget code in the pages' widget state included): what a selector may match. Not the
     words of what is data or never touches a page: Sphinx's search index (every word of the
     book) and mathjs (the formula questions' parser) kept a fifth of the theme's rules."""
     names = set(KEEP)
-    for page in out.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
+    for text in pages:
         for value in re.findall(r'\b(?:class|id)="([^"]*)"', text):
             names.update(value.split())
         for value in re.findall(r'\bstyle="([^"]*)"', text):
@@ -245,11 +244,9 @@ class Pages:
     def __init__(self, out):
         self.out, self.static = Path(out), Path(out) / "_static"
         webp_figures(self.out)
-        self.names = site_names(self.out)
+        self.texts = [p.read_text(encoding="utf-8") for p in self.out.rglob("*.html")]  # before any is slimmed
+        self.names = site_names(self.out, self.texts)
         self.made, self.search = {}, None
-
-    def texts(self):
-        return [p.read_text(encoding="utf-8") for p in self.out.rglob("*.html")]
 
     def _once(self, key, make):
         if key not in self.made:
@@ -263,7 +260,7 @@ class Pages:
 
         links = LINK_CSS.findall(head)
         sheets = [file(_attrs(link)["href"]) for link in links]
-        css, fonts = self._once(tuple(sheets), lambda: combine_css(sheets, self.static, self.names, self.texts()))
+        css, fonts = self._once(tuple(sheets), lambda: combine_css(sheets, self.static, self.names, self.texts))
         head = PRELOAD_JS.sub("", LINK_CSS.sub("", head))
         for font, cut in fonts.items():  # book_site.py's preloads
             head = head.replace(f'href="{href(self.static / font)}"', f'href="{href(self.static / cut)}"')
